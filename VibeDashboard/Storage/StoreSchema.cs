@@ -1,0 +1,84 @@
+using Dapper;
+
+namespace VibeDashboard.Storage;
+
+/// <summary>
+/// The store's own tables. Names starting with <c>_vd_</c> are the dashboard's; an export may not use them.
+/// VibeSDK's tables are created by imports (see <see cref="Ingestion.ImportWriter"/>) without declared types,
+/// so values keep the type the import gave them (a TEXT-declared timestamp column would turn ms into text).
+/// </summary>
+public sealed class StoreSchema(SqliteConnectionFactory connections)
+{
+    public const int Version = 1;
+    public const string InternalPrefix = "_vd_";
+    public const string OpsEvents = "ops_events";
+
+    /// <summary>The columns of the ops_events contract (README), in contract order.</summary>
+    public static readonly string[] OpsEventColumns =
+    [
+        "id", "occurred_at", "source", "event_type", "app_id", "user_id", "instance_id", "policy_tier", "status",
+        "duration_ms", "cost_usd", "tokens_in", "tokens_out", "provider", "model", "error_code", "message", "attrs_json",
+    ];
+
+    private const string CreateSql = """
+        CREATE TABLE IF NOT EXISTS _vd_meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE IF NOT EXISTS _vd_imports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            content_hash TEXT,
+            started_at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            rows_json TEXT NOT NULL DEFAULT '{}',
+            total_rows INTEGER NOT NULL DEFAULT 0,
+            new_events INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL,
+            error TEXT,
+            error_line INTEGER);
+        CREATE TABLE IF NOT EXISTS _vd_tables (
+            name TEXT PRIMARY KEY,
+            columns_json TEXT NOT NULL,
+            source_sql TEXT,
+            imported_at INTEGER NOT NULL);
+        -- seq is the rowid: the aggregator folds events with seq above the last one it saw.
+        CREATE TABLE IF NOT EXISTS ops_events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            occurred_at INTEGER NOT NULL,
+            source TEXT,
+            event_type TEXT NOT NULL,
+            app_id TEXT,
+            user_id TEXT,
+            instance_id TEXT,
+            policy_tier TEXT,
+            status TEXT,
+            duration_ms REAL,
+            cost_usd REAL,
+            tokens_in INTEGER,
+            tokens_out INTEGER,
+            provider TEXT,
+            model TEXT,
+            error_code TEXT,
+            message TEXT,
+            attrs_json TEXT);
+        CREATE INDEX IF NOT EXISTS ix_ops_events_occurred_at ON ops_events (occurred_at);
+        INSERT OR IGNORE INTO _vd_meta (key, value) VALUES ('schema_version', '1');
+        """;
+
+    private int _ensured;
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _ensured) == 1)
+        {
+            return;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(CreateSql, cancellationToken: cancellationToken));
+        Volatile.Write(ref _ensured, 1);
+    }
+
+    public static bool IsInternal(string table) =>
+        table.StartsWith(InternalPrefix, StringComparison.OrdinalIgnoreCase)
+        || table.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase);
+}
