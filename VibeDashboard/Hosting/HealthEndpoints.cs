@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using VibeDashboard.Configuration;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Hosting;
+
+/// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: the store opens, the last import succeeded and the data is fresh.</summary>
+public static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (TimeProvider time) => Results.Json(new { status = "ok", time = time.GetUtcNow() }));
+        endpoints.MapGet("/readyz", ReadyAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReadyAsync(StoreRepository store, ImportHistoryRepository history, IOptions<HealthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var checks = new Dictionary<string, object?>();
+        var ready = true;
+        try
+        {
+            var newest = await store.NewestEventAsync(cancellationToken);
+            var last = (await history.ListAsync(1, cancellationToken)).FirstOrDefault();
+            checks["store"] = new { ok = true };
+
+            var importOk = last is null || last.Succeeded;
+            checks["lastImport"] = last is null
+                ? new { ok = true, outcome = (string?)null, error = (string?)null, at = (DateTimeOffset?)null }
+                : new { ok = importOk, outcome = (string?)last.Outcome, error = last.Error, at = (DateTimeOffset?)last.StartedAtUtc };
+            ready &= importOk;
+
+            var age = newest is null ? (TimeSpan?)null : time.GetUtcNow() - newest.Value;
+            var fresh = age is not null && age <= options.Value.MaxDataAge;
+            checks["freshness"] = new { ok = fresh, newestEvent = newest, ageSeconds = age?.TotalSeconds, maxAgeSeconds = options.Value.MaxDataAge.TotalSeconds };
+            ready &= fresh;
+            checks["demo"] = await store.IsDemoAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            checks["store"] = new { ok = false, error = e.Message };
+            ready = false;
+        }
+
+        return Results.Json(new { status = ready ? "ready" : "not_ready", checks }, statusCode: ready ? 200 : 503);
+    }
+}

@@ -1,0 +1,372 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Ingestion;
+
+/// <summary>
+/// Applies parsed export statements to the store inside the import's single transaction, through the
+/// store's own prepared statements (never the export's SQL). VibeSDK tables are replaced by the export's
+/// rows; <c>ops_events</c> accumulates by <c>id</c> (INSERT OR IGNORE), since D1 may prune old events.
+/// </summary>
+internal sealed class ImportWriter : IDisposable
+{
+    internal const string OpsColumnsMetaKey = "ops_events_export_columns";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly long _nowMs;
+    private readonly Dictionary<string, RegisteredTable> _registry;
+    private readonly Dictionary<string, TableState> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _order = [];
+    private string[] _opsExportColumns;
+
+    private ImportWriter(SqliteConnection connection, SqliteTransaction transaction, long nowMs,
+        Dictionary<string, RegisteredTable> registry, string[] opsExportColumns)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _nowMs = nowMs;
+        _registry = registry;
+        _opsExportColumns = opsExportColumns;
+    }
+
+    public long NewEvents { get; private set; }
+
+    /// <summary>Rows read from the export per table, in the order the tables appeared.</summary>
+    public IReadOnlyList<TableCount> Rows => _order.Select(t => new TableCount(_tables[t].Name, _tables[t].Rows)).ToList();
+
+    public static ImportWriter Open(SqliteConnection connection, SqliteTransaction transaction, long nowMs)
+    {
+        var registry = new Dictionary<string, RegisteredTable>(StringComparer.OrdinalIgnoreCase);
+        using (var cmd = Command(connection, transaction, "SELECT name, columns_json FROM _vd_tables"))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var columns = JsonSerializer.Deserialize<string[]>(reader.GetString(1)) ?? [];
+                registry[reader.GetString(0)] = new RegisteredTable(reader.GetString(0), columns);
+            }
+        }
+
+        using var meta = Command(connection, transaction, "SELECT value FROM _vd_meta WHERE key = $key");
+        meta.Parameters.AddWithValue("$key", OpsColumnsMetaKey);
+        var opsColumns = meta.ExecuteScalar() is string json ? JsonSerializer.Deserialize<string[]>(json) ?? [] : [];
+        return new ImportWriter(connection, transaction, nowMs, registry, opsColumns.Length > 0 ? opsColumns : StoreSchema.OpsEventColumns);
+    }
+
+    public void Apply(ExportStatement statement)
+    {
+        switch (statement)
+        {
+            case InsertStatement insert:
+                var table = TableFor(insert.Table, insert.Line);
+                var plan = table.PlanFor(insert.Columns, insert.Line, this);
+                foreach (var row in insert.Rows)
+                {
+                    plan.Write(row, insert.Line, this);
+                    table.Rows++;
+                }
+
+                break;
+            case CreateTableStatement create:
+                CreateTable(create);
+                break;
+            case DeferForeignKeysStatement or SqliteSequenceStatement or IgnoredSchemaStatement:
+                break;
+            default:
+                throw new ExportRejectedException(statement.Line, $"unsupported statement {statement.GetType().Name}");
+        }
+    }
+
+    /// <summary>Writes one row read from a SQLite file (values already typed by SQLite).</summary>
+    public void ApplyRow(string table, IReadOnlyList<string> columns, object?[] values, long rowNumber)
+    {
+        var state = TableFor(table, rowNumber);
+        state.PlanFor(columns, rowNumber, this).Write(values, rowNumber, this);
+        state.Rows++;
+    }
+
+    private TableState TableFor(string name, long line)
+    {
+        if (_tables.TryGetValue(name, out var state))
+        {
+            return state;
+        }
+
+        if (IsOpsEvents(name))
+        {
+            return Add(new TableState(StoreSchema.OpsEvents, _opsExportColumns, isOps: true));
+        }
+
+        // A data-only export (--no-schema): the table must already be known from an earlier full export.
+        if (!_registry.TryGetValue(name, out var registered))
+        {
+            throw new ExportRejectedException(line,
+                $"rows for table {name} come before any CREATE TABLE for it and the store has no schema for it: import a full export (with schema) first");
+        }
+
+        Execute($"DELETE FROM {StoreRepository.Quote(registered.Name)}");
+        Execute("UPDATE _vd_tables SET imported_at = $now WHERE name = $name", ("$now", _nowMs), ("$name", registered.Name));
+        return Add(new TableState(registered.Name, registered.Columns, isOps: false));
+    }
+
+    private TableState Add(TableState state)
+    {
+        _tables[state.Name] = state;
+        _order.Add(state.Name);
+        return state;
+    }
+
+    private void CreateTable(CreateTableStatement create)
+    {
+        if (_tables.ContainsKey(create.Table))
+        {
+            throw new ExportRejectedException(create.Line, $"table {create.Table} is created twice in one export");
+        }
+
+        var columns = create.Columns.ToArray();
+        if (IsOpsEvents(create.Table))
+        {
+            foreach (var required in (string[])["id", "occurred_at", "event_type"])
+            {
+                if (!columns.Contains(required, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ExportRejectedException(create.Line, $"ops_events has no {required} column; see the ops_events contract in the README");
+                }
+            }
+
+            _opsExportColumns = columns;
+            Execute("INSERT OR REPLACE INTO _vd_meta (key, value) VALUES ($key, $value)",
+                ("$key", OpsColumnsMetaKey), ("$value", JsonSerializer.Serialize(columns)));
+            Add(new TableState(StoreSchema.OpsEvents, columns, isOps: true));
+            return;
+        }
+
+        var quoted = StoreRepository.Quote(create.Table);
+        if (_registry.TryGetValue(create.Table, out var existing) && existing.Columns.SequenceEqual(columns, StringComparer.OrdinalIgnoreCase))
+        {
+            Execute($"DELETE FROM {quoted}");
+        }
+        else
+        {
+            // Untyped columns on purpose: no affinity, so each value keeps the type the export gave it.
+            Execute($"DROP TABLE IF EXISTS {quoted}");
+            Execute($"CREATE TABLE {quoted} ({string.Join(", ", columns.Select(StoreRepository.Quote))})");
+        }
+
+        Execute("""
+            INSERT INTO _vd_tables (name, columns_json, source_sql, imported_at) VALUES ($name, $columns, $sql, $now)
+            ON CONFLICT (name) DO UPDATE SET columns_json = excluded.columns_json, source_sql = excluded.source_sql, imported_at = excluded.imported_at
+            """, ("$name", create.Table), ("$columns", JsonSerializer.Serialize(columns)), ("$sql", create.Sql), ("$now", _nowMs));
+        _registry[create.Table] = new RegisteredTable(create.Table, columns);
+        Add(new TableState(create.Table, columns, isOps: false));
+    }
+
+    private static bool IsOpsEvents(string table) => string.Equals(table, StoreSchema.OpsEvents, StringComparison.OrdinalIgnoreCase);
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(_connection, _transaction, sql);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        cmd.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var table in _tables.Values)
+        {
+            table.Dispose();
+        }
+    }
+
+    private sealed record RegisteredTable(string Name, string[] Columns);
+
+    private sealed class TableState(string name, string[] columns, bool isOps) : IDisposable
+    {
+        private readonly Dictionary<string, InsertPlan> _plans = new(StringComparer.Ordinal);
+
+        public string Name { get; } = name;
+
+        public long Rows { get; set; }
+
+        public InsertPlan PlanFor(IReadOnlyList<string>? exportColumns, long line, ImportWriter writer)
+        {
+            var key = exportColumns is null ? "" : string.Join('\u001f', exportColumns);
+            if (_plans.TryGetValue(key, out var plan))
+            {
+                return plan;
+            }
+
+            var source = exportColumns ?? columns;
+            plan = isOps ? InsertPlan.ForOpsEvents(source, line, writer) : InsertPlan.ForTable(Name, columns, source, line, writer);
+            _plans[key] = plan;
+            return plan;
+        }
+
+        public void Dispose()
+        {
+            foreach (var plan in _plans.Values)
+            {
+                plan.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A prepared INSERT for one table and one export column list, with value positions mapped once.</summary>
+    private sealed class InsertPlan : IDisposable
+    {
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter[] _parameters;
+        private readonly int[] _sourceIndex; // export value index per parameter (-1: absent → NULL)
+        private readonly bool[] _isTimestamp;
+        private readonly string[] _names;
+        private readonly bool _isOps;
+        private readonly int _width;
+
+        private InsertPlan(SqliteCommand command, string[] targetColumns, int[] sourceIndex, bool isOps, int width)
+        {
+            _command = command;
+            _names = targetColumns;
+            _sourceIndex = sourceIndex;
+            _isOps = isOps;
+            _width = width;
+            _isTimestamp = targetColumns.Select(TimestampNormalizer.IsTimestampColumn).ToArray();
+            _parameters = new SqliteParameter[targetColumns.Length];
+            for (var i = 0; i < targetColumns.Length; i++)
+            {
+                _parameters[i] = command.CreateParameter();
+                _parameters[i].ParameterName = "$p" + i;
+                command.Parameters.Add(_parameters[i]);
+            }
+
+            command.Prepare();
+        }
+
+        public static InsertPlan ForTable(string table, string[] tableColumns, IReadOnlyList<string> exportColumns, long line, ImportWriter writer)
+        {
+            var target = new string[exportColumns.Count];
+            var index = new int[exportColumns.Count];
+            for (var i = 0; i < exportColumns.Count; i++)
+            {
+                var match = Array.FindIndex(tableColumns, c => c.Equals(exportColumns[i], StringComparison.OrdinalIgnoreCase));
+                if (match < 0)
+                {
+                    throw new ExportRejectedException(line, $"table {table} has no column {exportColumns[i]}");
+                }
+
+                target[i] = tableColumns[match];
+                index[i] = i;
+            }
+
+            var sql = $"INSERT INTO {StoreRepository.Quote(table)} ({string.Join(", ", target.Select(StoreRepository.Quote))}) " +
+                      $"VALUES ({string.Join(", ", target.Select((_, i) => "$p" + i))})";
+            return new InsertPlan(Command(writer._connection, writer._transaction, sql), target, index, isOps: false, exportColumns.Count);
+        }
+
+        public static InsertPlan ForOpsEvents(IReadOnlyList<string> exportColumns, long line, ImportWriter writer)
+        {
+            var target = StoreSchema.OpsEventColumns;
+            var index = new int[target.Length];
+            for (var i = 0; i < target.Length; i++)
+            {
+                index[i] = -1;
+                for (var j = 0; j < exportColumns.Count; j++)
+                {
+                    if (exportColumns[j].Equals(target[i], StringComparison.OrdinalIgnoreCase))
+                    {
+                        index[i] = j;
+                    }
+                }
+            }
+
+            foreach (var required in (string[])["id", "occurred_at", "event_type"])
+            {
+                if (index[Array.IndexOf(target, required)] < 0)
+                {
+                    throw new ExportRejectedException(line, $"ops_events rows have no {required} column; see the ops_events contract in the README");
+                }
+            }
+
+            // Columns outside the contract are ignored, so producers can add their own.
+            var sql = $"INSERT OR IGNORE INTO ops_events ({string.Join(", ", target)}) VALUES ({string.Join(", ", target.Select((_, i) => "$p" + i))})";
+            return new InsertPlan(Command(writer._connection, writer._transaction, sql), target, index, isOps: true, exportColumns.Count);
+        }
+
+        public void Write(object?[] row, long line, ImportWriter writer)
+        {
+            if (row.Length != _width)
+            {
+                throw new ExportRejectedException(line, $"row has {row.Length} values where {_width} columns are expected");
+            }
+
+            for (var i = 0; i < _parameters.Length; i++)
+            {
+                var value = _sourceIndex[i] < 0 ? null : row[_sourceIndex[i]];
+                if (_isTimestamp[i] && value is not null)
+                {
+                    try
+                    {
+                        value = TimestampNormalizer.ToUnixMs(value);
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new ExportRejectedException(line, $"column {_names[i]}: {e.Message}");
+                    }
+                }
+
+                _parameters[i].Value = value ?? DBNull.Value;
+            }
+
+            if (_isOps)
+            {
+                CheckOpsRow(line);
+            }
+
+            var changed = _command.ExecuteNonQuery();
+            if (_isOps)
+            {
+                writer.NewEvents += changed;
+            }
+        }
+
+        // Contract order: id (0), occurred_at (1), event_type (3).
+        private void CheckOpsRow(long line)
+        {
+            switch (_parameters[0].Value)
+            {
+                case string { Length: > 0 }:
+                    break;
+                case long id:
+                    _parameters[0].Value = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw new ExportRejectedException(line, "ops_events row has no id");
+            }
+
+            if (_parameters[1].Value is DBNull)
+            {
+                throw new ExportRejectedException(line, "ops_events row has no occurred_at");
+            }
+
+            if (_parameters[3].Value is not string { Length: > 0 })
+            {
+                throw new ExportRejectedException(line, "ops_events row has no event_type");
+            }
+        }
+
+        public void Dispose() => _command.Dispose();
+    }
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using VibeDashboard.Configuration;
+using VibeDashboard.Ingestion.Demo;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Ingestion;
+
+/// <summary>The result of one import: its history row and the rows read per table.</summary>
+public sealed record ImportResult(ImportRecord Record, IReadOnlyList<TableCount> Tables)
+{
+    public bool Succeeded => Record.Succeeded;
+}
+
+/// <summary>
+/// Imports one D1 export (a <c>wrangler d1 export</c> dump or a SQLite database file) into the store.
+/// The whole import is one write transaction: readers keep seeing the previous data (WAL) until it
+/// commits, and a rejected, failed or killed import leaves nothing behind but its history row.
+/// </summary>
+public sealed class Importer(
+    SqliteConnectionFactory connections,
+    StoreSchema schema,
+    ImportHistoryRepository history,
+    IOptions<IngestionOptions> options,
+    TimeProvider time,
+    ILogger<Importer> logger)
+{
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    // Another process (a cron job's `import`) may hold the write lock past busy_timeout.
+    private static readonly ResiliencePipeline BusyRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<SqliteException>(e => e.SqliteErrorCode is 5 or 6),
+            MaxRetryAttempts = 3,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(1),
+        })
+        .Build();
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Raised after a successful import commits (the aggregator recomputes, pages refresh).</summary>
+    public event Action<ImportRecord>? Imported;
+
+    public async Task<ImportResult> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await schema.EnsureCreatedAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await BusyRetry.ExecuteAsync(async ct => await ImportOnceAsync(path, ct), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ImportResult> ImportOnceAsync(string path, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        var source = Path.GetFullPath(path);
+        var record = new ImportRecord { Source = source, StartedAt = startedAt.ToUnixTimeMilliseconds() };
+        IReadOnlyList<TableCount> tables = [];
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        SqliteTransaction? transaction = null;
+        try
+        {
+            // BEGIN IMMEDIATE: take the write lock now rather than failing to upgrade halfway through.
+            transaction = connection.BeginTransaction(deferred: false);
+            await WipeDemoDataAsync(connection, transaction);
+            using var writer = ImportWriter.Open(connection, transaction, record.StartedAt);
+            record.ContentHash = IsSqliteFile(path)
+                ? await ReadSqliteFileAsync(path, writer, cancellationToken)
+                : ReadDump(path, writer, cancellationToken);
+
+            tables = writer.Rows;
+            record.RowsJson = ImportHistoryRepository.RowsToJson(tables.ToDictionary(t => t.Table, t => t.Rows));
+            record.TotalRows = tables.Sum(t => t.Rows);
+            record.NewEvents = writer.NewEvents;
+            record.DurationMs = stopwatch.ElapsedMilliseconds;
+            record.Outcome = nameof(ImportOutcome.Succeeded);
+            record.Id = await history.AddAsync(record, connection, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Imported {Source}: {Rows} rows ({NewEvents} new events) in {Ms} ms", source, record.TotalRows, record.NewEvents, record.DurationMs);
+            Imported?.Invoke(record);
+            return new ImportResult(record, tables);
+        }
+        catch (ExportRejectedException e)
+        {
+            await RollbackAsync(transaction);
+            record.Outcome = nameof(ImportOutcome.Rejected);
+            record.Error = e.Message;
+            record.ErrorLine = e.Line > 0 ? e.Line : null;
+            logger.LogWarning("Rejected export {Source}: {Error}", source, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException { SqliteErrorCode: not (5 or 6) } or DecoderFallbackException)
+        {
+            await RollbackAsync(transaction);
+            record.Outcome = nameof(ImportOutcome.Failed);
+            record.Error = e.Message;
+            logger.LogWarning("Import of {Source} failed: {Error}", source, e.Message);
+        }
+        finally
+        {
+            transaction?.Dispose();
+        }
+
+        record.DurationMs = stopwatch.ElapsedMilliseconds;
+        record.RowsJson = "{}";
+        record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
+        return new ImportResult(record, []);
+    }
+
+    private static async Task RollbackAsync(SqliteTransaction? transaction)
+    {
+        if (transaction?.Connection is not null)
+        {
+            await transaction.RollbackAsync();
+        }
+    }
+
+    /// <summary>The first real import replaces the generated demo data entirely.</summary>
+    private static async Task WipeDemoDataAsync(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var check = connection.CreateCommand();
+        check.Transaction = transaction;
+        check.CommandText = "SELECT value FROM _vd_meta WHERE key = 'demo'";
+        if (await check.ExecuteScalarAsync() as string != "1")
+        {
+            return;
+        }
+
+        await DemoSeeder.ClearAsync(connection, transaction);
+    }
+
+    public static bool IsSqliteFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        return stream.ReadAtLeast(header, 16, throwOnEndOfStream: false) == 16 && header.SequenceEqual(SqliteHeader);
+    }
+
+    /// <summary>SHA-256 of a file, as stored in the import history (the worker skips unchanged exports).</summary>
+    public static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    private string ReadDump(string path, ImportWriter writer, CancellationToken cancellationToken)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        using var hashing = new HashingStream(stream);
+        // Strict UTF-8: a binary file fed as a dump fails with a clear error instead of importing garbage.
+        using var text = new StreamReader(hashing, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+        var reader = new SqlDumpReader(text, options.Value.MaxStatementBytes);
+        var count = 0;
+        foreach (var statement in reader.ReadAll())
+        {
+            writer.Apply(StatementParser.Parse(statement));
+            if ((++count & 0x3FFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        return hashing.HashHex();
+    }
+
+    private const string SchemaSql = "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid";
+
+    /// <summary>
+    /// A SQLite database file: opened read-only with trusted_schema off, so nothing in it (views, triggers,
+    /// defaults) runs; tables are read row by row through the same writer as a dump.
+    /// </summary>
+    private static async Task<string> ReadSqliteFileAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
+    {
+        var hash = await HashFileAsync(path, cancellationToken);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        await using var source = new SqliteConnection(connectionString);
+        await source.OpenAsync(cancellationToken);
+        using (var pragma = source.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA trusted_schema=OFF; PRAGMA query_only=ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var tables = new List<(string Name, string Sql)>();
+        using (var cmd = source.CreateCommand())
+        {
+            cmd.CommandText = SchemaSql;
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var name = reader.GetString(1);
+                // sqlite_* are SQLite's own; _cf_* are D1's internal tables (a local Miniflare database has them).
+                if (reader.GetString(0) == "table" && !name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("_cf_", StringComparison.OrdinalIgnoreCase))
+                {
+                    tables.Add((name, reader.GetString(2)));
+                }
+            }
+        }
+
+        foreach (var (name, sql) in tables)
+        {
+            CreateTableStatement create;
+            try
+            {
+                create = StatementParser.ParseCreateTable(sql, name);
+                writer.Apply(create);
+            }
+            catch (ExportRejectedException e) when (e.Line == 0)
+            {
+                throw new ExportRejectedException(0, $"table {name}: {e.Reason}");
+            }
+
+            using var select = source.CreateCommand();
+            select.CommandText = $"SELECT {string.Join(", ", create.Columns.Select(StoreRepository.Quote))} FROM {StoreRepository.Quote(name)}";
+            await using var rows = await select.ExecuteReaderAsync(cancellationToken);
+            long rowNumber = 0;
+            var values = new object?[create.Columns.Count];
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                rowNumber++;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = rows.IsDBNull(i) ? null : rows.GetValue(i);
+                }
+
+                try
+                {
+                    writer.ApplyRow(create.Table, create.Columns, values, rowNumber);
+                }
+                catch (ExportRejectedException e)
+                {
+                    throw new ExportRejectedException(0, $"table {name}, row {rowNumber}: {e.Reason}");
+                }
+            }
+        }
+
+        return hash;
+    }
+
+    /// <summary>Hashes what is read through it, so a dump is hashed in the same single pass that imports it.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public string HashHex() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            _hash.AppendData(buffer, offset, read);
+            return read;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var read = inner.Read(buffer);
+            _hash.AppendData(buffer[..read]);
+            return read;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,676 @@
+using System.Globalization;
+using System.Text;
+
+namespace VibeDashboard.Ingestion;
+
+/// <summary>
+/// Recognises the statement kinds of a D1 export and evaluates their literal values. The dump is never
+/// executed: the store writes rows through its own prepared statements, so an export can only ever add
+/// data. Anything outside the export grammar (ATTACH, PRAGMA writable_schema, triggers, UPDATE, functions
+/// other than the <c>replace(…, char(n))</c> newline encoding…) is rejected with the statement's line.
+/// </summary>
+public static class StatementParser
+{
+    public static ExportStatement Parse(SqlStatement statement)
+    {
+        var lexer = new Lexer(statement.Text, statement.Line);
+        var keyword = lexer.ReadWord()?.ToUpperInvariant();
+        return keyword switch
+        {
+            "PRAGMA" => ParsePragma(ref lexer),
+            "CREATE" => ParseCreate(ref lexer, statement.Text),
+            "INSERT" => ParseInsert(ref lexer),
+            "DELETE" => ParseDelete(ref lexer),
+            null => throw lexer.Reject("statement does not start with a keyword"),
+            _ => throw lexer.Reject($"{keyword} statements are not part of a D1 export"),
+        };
+    }
+
+    /// <summary>Parses a <c>CREATE TABLE</c> read from a SQLite file's schema (same rules as in a dump).</summary>
+    public static CreateTableStatement ParseCreateTable(string sql, string table)
+    {
+        var parsed = Parse(new SqlStatement(sql, 0));
+        return parsed as CreateTableStatement ?? throw new ExportRejectedException(0, $"table {table}: its schema is not a plain CREATE TABLE");
+    }
+
+    /// <summary>Names an export may not write: the store's own tables and SQLite's internal ones.</summary>
+    public static void CheckWritableTable(string table, long line)
+    {
+        if (table.StartsWith(Storage.StoreSchema.InternalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ExportRejectedException(line, $"table name \"{table}\" is reserved for VibeDashboard's own tables");
+        }
+
+        if (table.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ExportRejectedException(line, $"table \"{table}\" is internal to SQLite and cannot be written by an export");
+        }
+    }
+
+    private static ExportStatement ParsePragma(ref Lexer lexer)
+    {
+        var name = lexer.ReadName();
+        if (!string.Equals(name, "defer_foreign_keys", StringComparison.OrdinalIgnoreCase))
+        {
+            throw lexer.Reject($"PRAGMA {name} is not allowed in an export (only PRAGMA defer_foreign_keys)");
+        }
+
+        lexer.Expect('=');
+        var value = lexer.ReadWord()?.ToUpperInvariant() ?? lexer.ReadNumberText();
+        if (value is not ("TRUE" or "ON" or "1" or "FALSE" or "OFF" or "0"))
+        {
+            throw lexer.Reject("PRAGMA defer_foreign_keys takes TRUE or FALSE");
+        }
+
+        lexer.ExpectEnd();
+        return new DeferForeignKeysStatement(lexer.Line);
+    }
+
+    private static ExportStatement ParseCreate(ref Lexer lexer, string sql)
+    {
+        var kind = lexer.ReadWord()?.ToUpperInvariant();
+        switch (kind)
+        {
+            case "TABLE":
+                return ParseCreateTable(ref lexer, sql);
+            case "UNIQUE":
+                lexer.ExpectKeyword("INDEX");
+                return ParseCreateIndex(ref lexer);
+            case "INDEX":
+                return ParseCreateIndex(ref lexer);
+            case "VIEW":
+                // A view is a stored SELECT; the store does not need it and never runs it.
+                SkipIfNotExists(ref lexer);
+                var view = lexer.ReadTableName();
+                return new IgnoredSchemaStatement(lexer.Line, "view", view);
+            case "TRIGGER":
+                throw lexer.Reject("CREATE TRIGGER is not allowed in an export: triggers run code on every write");
+            case "TEMP" or "TEMPORARY":
+                throw lexer.Reject("temporary tables are not part of a D1 export");
+            case "VIRTUAL":
+                throw lexer.Reject("virtual tables are not supported: they load modules");
+            default:
+                throw lexer.Reject($"CREATE {kind} is not part of a D1 export");
+        }
+    }
+
+    private static void SkipIfNotExists(ref Lexer lexer)
+    {
+        if (lexer.TryKeyword("IF"))
+        {
+            lexer.ExpectKeyword("NOT");
+            lexer.ExpectKeyword("EXISTS");
+        }
+    }
+
+    private static CreateTableStatement ParseCreateTable(ref Lexer lexer, string sql)
+    {
+        SkipIfNotExists(ref lexer);
+        var table = lexer.ReadTableName();
+        CheckWritableTable(table, lexer.Line);
+        if (lexer.TryKeyword("AS"))
+        {
+            throw lexer.Reject("CREATE TABLE … AS SELECT is not part of a D1 export");
+        }
+
+        lexer.Expect('(');
+        var columns = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (true)
+        {
+            var first = lexer.PeekWord()?.ToUpperInvariant();
+            if (first is not ("CONSTRAINT" or "PRIMARY" or "UNIQUE" or "CHECK" or "FOREIGN"))
+            {
+                var column = lexer.ReadName();
+                if (!seen.Add(column))
+                {
+                    throw lexer.Reject($"table {table} declares column {column} twice");
+                }
+
+                columns.Add(column);
+            }
+
+            // The rest of a column or constraint definition (type, DEFAULT, REFERENCES, CHECK (…)) is not
+            // used: the store creates its own untyped columns.
+            if (lexer.SkipToTopLevelCommaOrClose() == ')')
+            {
+                break;
+            }
+        }
+
+        // Table options after the closing parenthesis: WITHOUT ROWID, STRICT.
+        while (!lexer.AtEnd)
+        {
+            var option = lexer.ReadWord()?.ToUpperInvariant();
+            if (option is "WITHOUT")
+            {
+                lexer.ExpectKeyword("ROWID");
+            }
+            else if (option is not "STRICT")
+            {
+                throw lexer.Reject($"unexpected text after the column list of table {table}");
+            }
+
+            lexer.TryPunct(',');
+        }
+
+        if (columns.Count == 0)
+        {
+            throw lexer.Reject($"table {table} has no columns");
+        }
+
+        return new CreateTableStatement(lexer.Line, table, columns, sql);
+    }
+
+    private static IgnoredSchemaStatement ParseCreateIndex(ref Lexer lexer)
+    {
+        SkipIfNotExists(ref lexer);
+        var name = lexer.ReadTableName();
+        lexer.ExpectKeyword("ON");
+        lexer.ReadTableName();
+        lexer.Expect('(');
+        if (lexer.SkipToTopLevelCommaOrClose(untilClose: true) != ')')
+        {
+            throw lexer.Reject("index column list is not closed");
+        }
+
+        // An optional partial-index WHERE clause follows; it is never evaluated.
+        return new IgnoredSchemaStatement(lexer.Line, "index", name);
+    }
+
+    private static ExportStatement ParseDelete(ref Lexer lexer)
+    {
+        lexer.ExpectKeyword("FROM");
+        var table = lexer.ReadTableName();
+        if (!string.Equals(table, "sqlite_sequence", StringComparison.OrdinalIgnoreCase))
+        {
+            throw lexer.Reject($"DELETE is not part of a D1 export (only DELETE FROM sqlite_sequence), found DELETE FROM {table}");
+        }
+
+        lexer.ExpectEnd();
+        return new SqliteSequenceStatement(lexer.Line);
+    }
+
+    private static ExportStatement ParseInsert(ref Lexer lexer)
+    {
+        if (!lexer.TryKeyword("INTO"))
+        {
+            throw lexer.Reject("only plain INSERT INTO … VALUES statements are part of a D1 export");
+        }
+
+        var table = lexer.ReadTableName();
+        var isSequence = string.Equals(table, "sqlite_sequence", StringComparison.OrdinalIgnoreCase);
+        if (!isSequence)
+        {
+            CheckWritableTable(table, lexer.Line);
+        }
+
+        List<string>? columns = null;
+        if (lexer.TryPunct('('))
+        {
+            columns = [];
+            do
+            {
+                columns.Add(lexer.ReadName());
+            }
+            while (lexer.TryPunct(','));
+            lexer.Expect(')');
+        }
+
+        if (!lexer.TryKeyword("VALUES"))
+        {
+            throw lexer.Reject("INSERT must be INSERT INTO … VALUES(…) with literal values");
+        }
+
+        var rows = new List<object?[]>(1);
+        var width = columns?.Count ?? -1;
+        var values = new List<object?>(width > 0 ? width : 16);
+        do
+        {
+            lexer.Expect('(');
+            values.Clear();
+            do
+            {
+                values.Add(lexer.ReadValue());
+            }
+            while (lexer.TryPunct(','));
+            lexer.Expect(')');
+            if (width >= 0 && values.Count != width)
+            {
+                throw lexer.Reject($"INSERT into {table} names {width} columns but gives {values.Count} values");
+            }
+
+            width = values.Count;
+            rows.Add(values.ToArray());
+        }
+        while (lexer.TryPunct(','));
+
+        lexer.ExpectEnd();
+        return isSequence ? new SqliteSequenceStatement(lexer.Line) : new InsertStatement(lexer.Line, table, columns, rows);
+    }
+
+    /// <summary>A tiny hand-written lexer over one statement; value parsing is the import's hot path.</summary>
+    private ref struct Lexer(string text, long line)
+    {
+        private readonly string _text = text;
+        private int _pos;
+
+        public readonly long Line { get; } = line;
+
+        public bool AtEnd
+        {
+            get
+            {
+                SkipSpace();
+                return _pos >= _text.Length;
+            }
+        }
+
+        public readonly ExportRejectedException Reject(string reason) => new(Line, reason);
+
+        public void ExpectEnd()
+        {
+            if (!AtEnd)
+            {
+                throw Reject($"unexpected text '{Excerpt()}' at the end of the statement");
+            }
+        }
+
+        private readonly string Excerpt() => _text.Substring(_pos, Math.Min(40, _text.Length - _pos));
+
+        public void SkipSpace()
+        {
+            while (_pos < _text.Length)
+            {
+                var c = _text[_pos];
+                if (char.IsWhiteSpace(c))
+                {
+                    _pos++;
+                }
+                else if (c == '-' && _pos + 1 < _text.Length && _text[_pos + 1] == '-')
+                {
+                    var end = _text.IndexOf('\n', _pos);
+                    _pos = end < 0 ? _text.Length : end + 1;
+                }
+                else if (c == '/' && _pos + 1 < _text.Length && _text[_pos + 1] == '*')
+                {
+                    var end = _text.IndexOf("*/", _pos + 2, StringComparison.Ordinal);
+                    _pos = end < 0 ? _text.Length : end + 2;
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+
+        private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c == '_';
+
+        private static bool IsWordPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$';
+
+        public string? PeekWord()
+        {
+            var save = _pos;
+            var word = ReadWord();
+            _pos = save;
+            return word;
+        }
+
+        public string? ReadWord()
+        {
+            SkipSpace();
+            if (_pos >= _text.Length || !IsWordStart(_text[_pos]))
+            {
+                return null;
+            }
+
+            var start = _pos;
+            while (_pos < _text.Length && IsWordPart(_text[_pos]))
+            {
+                _pos++;
+            }
+
+            return _text[start.._pos];
+        }
+
+        public bool TryKeyword(string keyword)
+        {
+            var save = _pos;
+            var word = ReadWord();
+            if (word is not null && word.Equals(keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            _pos = save;
+            return false;
+        }
+
+        public void ExpectKeyword(string keyword)
+        {
+            if (!TryKeyword(keyword))
+            {
+                throw Reject($"expected {keyword} at '{Excerpt()}'");
+            }
+        }
+
+        public bool TryPunct(char c)
+        {
+            SkipSpace();
+            if (_pos < _text.Length && _text[_pos] == c)
+            {
+                _pos++;
+                return true;
+            }
+
+            return false;
+        }
+
+        public void Expect(char c)
+        {
+            if (!TryPunct(c))
+            {
+                throw Reject($"expected '{c}' at '{Excerpt()}'");
+            }
+        }
+
+        /// <summary>A bare, "double-quoted", `backticked` or [bracketed] identifier.</summary>
+        public string ReadName()
+        {
+            SkipSpace();
+            if (_pos >= _text.Length)
+            {
+                throw Reject("expected a name at the end of the statement");
+            }
+
+            var c = _text[_pos];
+            var close = c switch { '"' => '"', '`' => '`', '[' => ']', _ => '\0' };
+            if (close == '\0')
+            {
+                return ReadWord() ?? throw Reject($"expected a name at '{Excerpt()}'");
+            }
+
+            var sb = new StringBuilder();
+            _pos++;
+            while (true)
+            {
+                var end = _text.IndexOf(close, _pos);
+                if (end < 0)
+                {
+                    throw Reject("a quoted name is not closed");
+                }
+
+                sb.Append(_text, _pos, end - _pos);
+                _pos = end + 1;
+                if (close != ']' && _pos < _text.Length && _text[_pos] == close)
+                {
+                    sb.Append(close);
+                    _pos++;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (sb.Length == 0)
+            {
+                throw Reject("empty name");
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>A table name; schema-qualified names (main.t, other.t) are refused: an export writes only its own tables.</summary>
+        public string ReadTableName()
+        {
+            var name = ReadName();
+            if (TryPunct('.'))
+            {
+                throw Reject($"schema-qualified name {name}.… is not allowed in an export");
+            }
+
+            return name;
+        }
+
+        /// <summary>Skips a definition up to the next ',' or ')' at nesting level 0, honouring quotes; returns which one ended it.</summary>
+        public char SkipToTopLevelCommaOrClose(bool untilClose = false)
+        {
+            var depth = 0;
+            while (_pos < _text.Length)
+            {
+                var c = _text[_pos++];
+                switch (c)
+                {
+                    case '(':
+                        depth++;
+                        break;
+                    case ')' when depth == 0:
+                        return ')';
+                    case ')':
+                        depth--;
+                        break;
+                    case ',' when depth == 0 && !untilClose:
+                        return ',';
+                    case '\'' or '"' or '`':
+                        var end = _text.IndexOf(c, _pos);
+                        while (end >= 0 && end + 1 < _text.Length && _text[end + 1] == c)
+                        {
+                            end = _text.IndexOf(c, end + 2);
+                        }
+
+                        if (end < 0)
+                        {
+                            throw Reject("a quoted string is not closed");
+                        }
+
+                        _pos = end + 1;
+                        break;
+                    case '[':
+                        var close = _text.IndexOf(']', _pos);
+                        _pos = close < 0 ? throw Reject("a [name] is not closed") : close + 1;
+                        break;
+                }
+            }
+
+            throw Reject("a parenthesis is not closed");
+        }
+
+        public string ReadNumberText()
+        {
+            SkipSpace();
+            var start = _pos;
+            if (_pos < _text.Length && _text[_pos] is '-' or '+')
+            {
+                _pos++;
+            }
+
+            while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] == '.'))
+            {
+                _pos++;
+            }
+
+            if (_pos < _text.Length && _text[_pos] is 'e' or 'E')
+            {
+                _pos++;
+                if (_pos < _text.Length && _text[_pos] is '-' or '+')
+                {
+                    _pos++;
+                }
+
+                while (_pos < _text.Length && char.IsAsciiDigit(_text[_pos]))
+                {
+                    _pos++;
+                }
+            }
+
+            return _text[start.._pos];
+        }
+
+        /// <summary>One literal: NULL, a number, a 'string', X'blob', or the replace(…, char(n)) newline encoding.</summary>
+        public object? ReadValue()
+        {
+            SkipSpace();
+            if (_pos >= _text.Length)
+            {
+                throw Reject("expected a value at the end of the statement");
+            }
+
+            var c = _text[_pos];
+            if (c == '\'')
+            {
+                return ReadString();
+            }
+
+            if (char.IsAsciiDigit(c) || c is '-' or '+' or '.')
+            {
+                return ReadNumber();
+            }
+
+            if ((c is 'X' or 'x') && _pos + 1 < _text.Length && _text[_pos + 1] == '\'')
+            {
+                _pos++;
+                return ReadBlob();
+            }
+
+            var word = ReadWord();
+            switch (word?.ToUpperInvariant())
+            {
+                case "NULL":
+                    return null;
+                case "TRUE":
+                    return 1L;
+                case "FALSE":
+                    return 0L;
+                case "REPLACE":
+                    // wrangler writes strings holding newlines as replace('a\nb','\n',char(10)), nested for \r.
+                    Expect('(');
+                    var subject = ReadValue();
+                    Expect(',');
+                    var pattern = ReadValue();
+                    Expect(',');
+                    var replacement = ReadValue();
+                    Expect(')');
+                    if (subject is null || pattern is null || replacement is null)
+                    {
+                        return null;
+                    }
+
+                    if (subject is not string s || pattern is not string p || replacement is not string r)
+                    {
+                        throw Reject("replace() in an export only takes strings");
+                    }
+
+                    return p.Length == 0 ? s : s.Replace(p, r, StringComparison.Ordinal);
+                case "CHAR":
+                    Expect('(');
+                    var sb = new StringBuilder();
+                    do
+                    {
+                        if (ReadNumber() is not long code || code is < 0 or > 0x10FFFF)
+                        {
+                            throw Reject("char() takes code points");
+                        }
+
+                        sb.Append(char.ConvertFromUtf32((int)code));
+                    }
+                    while (TryPunct(','));
+                    Expect(')');
+                    return sb.ToString();
+                case null:
+                    throw Reject($"unexpected '{Excerpt()}' where a value was expected");
+                default:
+                    throw Reject($"{word}(…) is not allowed in an export: values must be literals");
+            }
+        }
+
+        private string ReadString()
+        {
+            _pos++; // opening quote
+            var end = _text.IndexOf('\'', _pos);
+            if (end < 0)
+            {
+                throw Reject("a string is not closed");
+            }
+
+            if (end + 1 >= _text.Length || _text[end + 1] != '\'')
+            {
+                var simple = _text[_pos..end];
+                _pos = end + 1;
+                return simple;
+            }
+
+            var sb = new StringBuilder();
+            while (true)
+            {
+                sb.Append(_text, _pos, end - _pos);
+                _pos = end + 1;
+                if (_pos < _text.Length && _text[_pos] == '\'')
+                {
+                    sb.Append('\'');
+                    _pos++;
+                    end = _text.IndexOf('\'', _pos);
+                    if (end < 0)
+                    {
+                        throw Reject("a string is not closed");
+                    }
+
+                    continue;
+                }
+
+                return sb.ToString();
+            }
+        }
+
+        private byte[] ReadBlob()
+        {
+            _pos++; // opening quote
+            var end = _text.IndexOf('\'', _pos);
+            if (end < 0 || (end - _pos) % 2 != 0)
+            {
+                throw Reject("a X'…' blob is not closed or has an odd number of hex digits");
+            }
+
+            try
+            {
+                var bytes = Convert.FromHexString(_text.AsSpan(_pos, end - _pos));
+                _pos = end + 1;
+                return bytes;
+            }
+            catch (FormatException)
+            {
+                throw Reject("a X'…' blob holds characters that are not hex digits");
+            }
+        }
+
+        private object ReadNumber()
+        {
+            var start = _pos;
+            var textNumber = ReadNumberText();
+            var span = textNumber.AsSpan();
+            if (span.Length == 0 || span is "-" or "+" or ".")
+            {
+                _pos = start;
+                throw Reject($"malformed number at '{Excerpt()}'");
+            }
+
+            if (_pos < _text.Length && IsWordPart(_text[_pos]))
+            {
+                throw Reject($"malformed number '{textNumber}{_text[_pos]}…'");
+            }
+
+            var isInteger = span.IndexOfAny('.', 'e', 'E') < 0;
+            if (isInteger && long.TryParse(span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+            {
+                return integer;
+            }
+
+            // Like SQLite: an integer literal too large for 64 bits becomes a REAL.
+            if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+            {
+                return real;
+            }
+
+            throw Reject($"malformed number '{textNumber}'");
+        }
+    }
+}

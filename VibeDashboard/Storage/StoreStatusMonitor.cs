@@ -1,0 +1,99 @@
+using VibeDashboard.Ingestion;
+using VibeDashboard.Model;
+
+namespace VibeDashboard.Storage;
+
+/// <summary>
+/// Polls the store's demo flag, newest event and last import (imports may come from another process, a cron
+/// job's <c>import</c>), and signals subscribers when any of them changes. Signal, then pull <see cref="Current"/>.
+/// </summary>
+public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepository history, Importer importer, TimeProvider time, ILogger<StoreStatusMonitor> logger) : BackgroundService
+{
+    private readonly Lock _lock = new();
+    private readonly List<Func<Task>> _subscribers = [];
+    private StoreStatus _current = StoreStatus.Unknown;
+
+    public StoreStatus Current => Volatile.Read(ref _current);
+
+    public IDisposable Subscribe(Func<Task> onChange)
+    {
+        lock (_lock)
+        {
+            _subscribers.Add(onChange);
+        }
+
+        return new Subscription(this, onChange);
+    }
+
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var next = new StoreStatus(
+            await store.IsDemoAsync(cancellationToken),
+            await store.NewestEventAsync(cancellationToken),
+            await history.LastSuccessfulIdAsync(cancellationToken));
+        if (next == Interlocked.Exchange(ref _current, next))
+        {
+            return;
+        }
+
+        Func<Task>[] targets;
+        lock (_lock)
+        {
+            targets = [.. _subscribers];
+        }
+
+        foreach (var target in targets)
+        {
+            try
+            {
+                await target();
+            }
+            catch (Exception e)
+            {
+                logger.LogDebug(e, "A store status subscriber failed");
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        importer.Imported += OnImported;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        do
+        {
+            await RefreshSafelyAsync(stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private void OnImported(ImportRecord record) => _ = RefreshSafelyAsync(CancellationToken.None);
+
+    public override void Dispose()
+    {
+        importer.Imported -= OnImported;
+        base.Dispose();
+    }
+
+    private async Task RefreshSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reading the store status failed");
+        }
+    }
+
+    private sealed class Subscription(StoreStatusMonitor owner, Func<Task> callback) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (owner._lock)
+            {
+                owner._subscribers.Remove(callback);
+            }
+        }
+    }
+}
