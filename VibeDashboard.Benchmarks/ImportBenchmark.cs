@@ -41,6 +41,12 @@ public sealed class ImportBenchmark : IBenchmark
                 return 0;
             }
 
+            if (phase is "db")
+            {
+                await WriteOnlyAsync(dump, Path.Combine(dir, "db-only.db"));
+                return 0;
+            }
+
             var cli = new List<double>();
             var ours = new List<double>();
             for (var run = 1; run <= runs; run++)
@@ -158,6 +164,52 @@ public sealed class ImportBenchmark : IBenchmark
         }
 
         Console.WriteLine($"tokenize + parse: {sw.Elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>Diagnostics: the store side alone (statements parsed into memory first).</summary>
+    private static async Task WriteOnlyAsync(string dump, string store)
+    {
+        using var text = new StreamReader(dump, Encoding.UTF8, true, 1 << 16);
+        var statements = new SqlDumpReader(text, 1 << 24).ReadAll().Select(StatementParser.Parse).ToList();
+        var options = Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = store });
+        var factory = new VibeDashboard.Storage.SqliteConnectionFactory(options);
+        await new VibeDashboard.Storage.StoreSchema(factory).EnsureCreatedAsync();
+        await using var connection = await factory.OpenAsync();
+        if (Environment.GetEnvironmentVariable("VD_CACHE") is { } cache)
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA cache_size={cache}";
+            pragma.ExecuteNonQuery();
+        }
+
+        var sw = Stopwatch.StartNew();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var drop = connection.CreateCommand())
+        {
+            drop.Transaction = transaction;
+            drop.CommandText = VibeDashboard.Storage.StoreSchema.DropOccurredAtIndexSql;
+            drop.ExecuteNonQuery();
+        }
+
+        using (var writer = ImportWriter.Open(connection, transaction, 0))
+        {
+            foreach (var statement in statements)
+            {
+                writer.Apply(statement);
+            }
+        }
+
+        Console.WriteLine($"inserts: {sw.Elapsed.TotalSeconds:F2} s");
+        using (var index = connection.CreateCommand())
+        {
+            index.Transaction = transaction;
+            index.CommandText = VibeDashboard.Storage.StoreSchema.OccurredAtIndexSql;
+            index.ExecuteNonQuery();
+        }
+
+        Console.WriteLine($"+ index: {sw.Elapsed.TotalSeconds:F2} s");
+        transaction.Commit();
+        Console.WriteLine($"+ commit: {sw.Elapsed.TotalSeconds:F2} s");
     }
 
     internal static int IntOption(string[] args, string name, int fallback)

@@ -79,6 +79,7 @@ public sealed class ImporterTests : IAsyncLifetime
         Assert.Equal(1763913600123L, await _store.ScalarAsync("SELECT last_active_at FROM users WHERE id = 'usr_a'"));
         Assert.Equal(1795725729000L, await _store.ScalarAsync("SELECT created_at FROM users WHERE id = 'usr_b'"));
         Assert.Null(await _store.ScalarAsync("SELECT created_at FROM users WHERE id = 'usr_c'"));
+        Assert.Equal("text", await _store.ScalarAsync("SELECT typeof(bio) FROM users WHERE id = 'usr_c'")); // '' stays '', not NULL
         Assert.Equal(1795723200000L, await _store.ScalarAsync("SELECT occurred_at FROM ops_events WHERE id = 'e1'"));
         Assert.Equal(1795723200000L, await _store.ScalarAsync("SELECT occurred_at FROM ops_events WHERE id = 'e2'"));
         Assert.Equal(1795723260000L, await _store.ScalarAsync("SELECT occurred_at FROM ops_events WHERE id = 'e3'"));

@@ -78,7 +78,7 @@ public sealed class Importer(
             // BEGIN IMMEDIATE: take the write lock now rather than failing to upgrade halfway through.
             transaction = connection.BeginTransaction(deferred: false);
             await WipeDemoDataAsync(connection, transaction);
-            var bulkLoad = Environment.GetEnvironmentVariable("VD_NODEFER") is null && await DeferTimeIndexIfEmptyAsync(connection, transaction);
+            var bulkLoad = await DeferTimeIndexIfEmptyAsync(connection, transaction);
             using var writer = ImportWriter.Open(connection, transaction, record.StartedAt);
             record.ContentHash = IsSqliteFile(path)
                 ? await ReadSqliteFileAsync(path, writer, cancellationToken)
@@ -188,7 +188,7 @@ public sealed class Importer(
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    private const int BatchSize = 512;
+    private const int BatchSize = 256;
 
     /// <summary>
     /// Reads and parses on one thread while this one writes, so validation costs no wall time on a
@@ -196,7 +196,7 @@ public sealed class Importer(
     /// </summary>
     private async Task<string> ReadDumpAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<ExportStatement[]>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<ExportStatement[]>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => Produce(path, channel.Writer, stop.Token), stop.Token);
         try

@@ -7,7 +7,7 @@ INSERT INTO "api_keys" ("id","user_id","name","created_at") VALUES('key_1','usr_
 CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, bio TEXT, is_active INTEGER DEFAULT 1, avatar BLOB, created_at INTEGER DEFAULT CURRENT_TIMESTAMP, last_active_at INTEGER);
 INSERT INTO "users" ("email","id","bio","is_active","avatar","created_at","last_active_at") VALUES('a@example.com','usr_a',replace(replace('Line one\r\nLine two','\r',char(13)),'\n',char(10)),1,X'89504e47',1763913600,1763913600123);
 INSERT INTO "users" ("id","email","bio","is_active","avatar","created_at","last_active_at") VALUES('usr_b','b@example.com','It''s -- not a comment; really',0,X'','2026-11-26 20:42:09',NULL);
-INSERT INTO "users" ("id","email","created_at") VALUES('usr_c','c@example.com','');
+INSERT INTO "users" ("id","email","bio","created_at") VALUES('usr_c','c@example.com','','');
 CREATE TABLE IF NOT EXISTS "app_views" (id TEXT PRIMARY KEY, app_id TEXT, viewed_at INTEGER);
 INSERT INTO "app_views" ("id","app_id","viewed_at") VALUES('v1','app_1',1764000000);
 CREATE TABLE auth_attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, identifier TEXT NOT NULL, attempt_type TEXT NOT NULL, success INTEGER NOT NULL, ip_address TEXT, attempted_at DATETIME DEFAULT CURRENT_TIMESTAMP);

@@ -39,8 +39,8 @@ public sealed class DemoDataGenerator
     private const int UserCount = 150;
 
     // Rates per second at activity 1 (weekday 14:00 UTC); the mean activity is about 0.49.
-    private const double GenerationRate = 1.0 / 42;
-    private const double D1BurstRate = 0.022;
+    private const double GenerationRate = 1.0 / 54;
+    private const double D1BurstRate = 0.015;
     private const double RateLimitRate = 0.0007;
     private const double AuthRate = 0.085;
 
@@ -63,7 +63,6 @@ public sealed class DemoDataGenerator
     private static readonly double[] ProbeMedianMs = [42, 130, 85];
 
     private static readonly string[] Providers = ["anthropic", "openai", "google-ai-studio", "workers-ai"];
-    private static readonly double[] ProviderWeights = [0.45, 0.25, 0.22, 0.08];
 
     // Per provider: [big model, small model]; prices in USD per million tokens (input, output).
     private static readonly string[][] Models =
@@ -161,7 +160,7 @@ public sealed class DemoDataGenerator
 
     private static readonly string[] AuthTypes = ["refresh", "login", "oauth_github", "oauth_google", "oauth_cloudflare", "register", "reset_password"];
     private static readonly double[] AuthTypeWeights = [0.36, 0.25, 0.15, 0.14, 0.03, 0.02, 0.05];
-    private static readonly double[] AuthTypeFailure = [0.03, 0.13, 0.02, 0.02, 0.03, 0.08, 0.06];
+    private static readonly double[] AuthTypeFailure = [0.03, 0.10, 0.02, 0.02, 0.03, 0.08, 0.06];
 
     private static readonly string[] TitlePrefixes =
         ["", "Minimal", "Retro", "Collaborative", "Dark-mode", "AI-powered", "Mobile-first", "Neon", "Cozy", "Realtime", "Pixel-art", "Team"];
@@ -189,6 +188,7 @@ public sealed class DemoDataGenerator
     private readonly Dictionary<long, List<CiEvent>> _ciBySecond = [];
     private readonly int _outageProvider;
     private readonly int _fallbackProvider;
+    private readonly double[] _providerWeights;
     private readonly int _adminUser;
 
     // Incident windows (unix ms, [start, end)).
@@ -207,14 +207,22 @@ public sealed class DemoDataGenerator
         var r = new Rng(seed, StreamIncidents, 0);
         _outageProvider = r.Next(3); // one of the three big providers
         _fallbackProvider = (_outageProvider + 1 + r.Next(2)) % 3;
+
+        // The primary route (the provider that will have the outage) carries most traffic, the backup route the next share.
+        _providerWeights = new double[Providers.Length];
+        _providerWeights[_outageProvider] = 0.45;
+        _providerWeights[_fallbackProvider] = 0.25;
+        _providerWeights[3 - _outageProvider - _fallbackProvider] = 0.22;
+        _providerWeights[3] = 0.08;
         _ongoingPhase = r.Next(33);
 
-        _migrationStart = DayStart(anchorMs - 12 * DayMs) + 16 * HourMs + 40 * MinuteMs;
+        // Releases, provider routing and sandbox fleets get busy on weekdays: those incidents move off weekends.
+        _migrationStart = Weekday(DayStart(anchorMs - 12 * DayMs)) + 16 * HourMs + 40 * MinuteMs;
         _migrationEnd = _migrationStart + 40 * MinuteMs;
-        _outageStart = DayStart(anchorMs - 9 * DayMs) + 14 * HourMs + 5 * MinuteMs;
+        _outageStart = Weekday(DayStart(anchorMs - 9 * DayMs)) + 14 * HourMs + 5 * MinuteMs;
         _outageEnd = _outageStart + 90 * MinuteMs;
-        _failoverAt = _outageStart + 22 * MinuteMs;
-        _sandboxStart = DayStart(anchorMs - 4 * DayMs) + 9 * HourMs + 20 * MinuteMs;
+        _failoverAt = _outageStart + 30 * MinuteMs;
+        _sandboxStart = Weekday(DayStart(anchorMs - 4 * DayMs)) + 9 * HourMs + 20 * MinuteMs;
         _sandboxEnd = _sandboxStart + 3 * HourMs;
         _stuffingStart = DayStart(anchorMs - 2 * DayMs) + 2 * HourMs + 45 * MinuteMs;
         _stuffingEnd = _stuffingStart + HourMs;
@@ -274,7 +282,7 @@ public sealed class DemoDataGenerator
                 "The migration is absent from d1_migrations (schema drift)."),
             new("provider_outage", _outageStart, _outageEnd,
                 $"{provider} outage for 90 min: most llm_calls to {provider} fail (5xx and timeouts), generations fail, " +
-                $"agent probes fail partially and llm_calls rate limits trip on retries. Routing fails over to {Providers[_fallbackProvider]} after 22 min."),
+                $"agent probes fail partially and llm_calls rate limits trip on retries. Routing fails over to {Providers[_fallbackProvider]} after 30 min."),
             new("sandbox_instability", _sandboxStart, _sandboxEnd,
                 "Sandbox instability for 3 h: sandbox_crashed/sandbox_restarted spike, preview startup p50 around 8 s, " +
                 "deployment_failed around 18 %, preview probes fail ~6 %. Concurrency is capped after 35 min."),
@@ -577,7 +585,7 @@ public sealed class DemoDataGenerator
         {
             var outage = provider == _outageProvider && In(t, _outageStart, _outageEnd);
             var size = kind == CallKind.Fix ? 1 : 0;
-            var err = r.Chance(outage ? 0.75 : 0.005);
+            var err = r.Chance(outage ? 0.85 : 0.005);
             var duration = err
                 ? outage ? r.Range(20_000, 60_000) : r.Range(800, 30_000)
                 : Math.Clamp(r.LogNormal(kind switch { CallKind.Blueprint => 18_000, CallKind.Phase => 62_000, _ => 11_000 }, 0.45), 2000, 150_000);
@@ -615,10 +623,9 @@ public sealed class DemoDataGenerator
             }
 
             t += r.Range(500, 3000); // backoff
-            var fallback = outage && (t >= _failoverAt || (attempt == 1 && r.Chance(0.5)));
-            if (fallback)
+            if (outage && t >= _failoverAt)
             {
-                provider = _fallbackProvider;
+                provider = _fallbackProvider; // the validated backup route, once operators switched to it
             }
         }
 
@@ -677,7 +684,7 @@ public sealed class DemoDataGenerator
     private void Crashes(ref Rng r, EventSink sink, long ready, long stop)
     {
         var unstable = In(ready, _sandboxStart, _sandboxEnd);
-        var p = unstable ? 0.35 : 0.006;
+        var p = unstable ? 0.35 : 0.015;
         var t = ready;
         for (var n = 0; n < 3 && r.Chance(p) && stop - t > 30_000; n++)
         {
@@ -746,7 +753,7 @@ public sealed class DemoDataGenerator
             var q = Pick(ref r, D1Weights);
             var regression = In(t, _migrationStart, _migrationEnd) && q <= 2;
             var slow = r.Chance(0.002);
-            var err = r.Chance(regression ? 0.6 : 0.0005);
+            var err = r.Chance(regression ? 0.85 : 0.0005);
             var duration = slow ? 150 + r.NextDouble() * 1100 : r.LogNormal(8, 0.85);
             if (sink.Emit(t, D1, "d1_query") is { } e)
             {
@@ -859,7 +866,7 @@ public sealed class DemoDataGenerator
         {
             var t = t0 + r.Next(1000);
             var type = Pick(ref r, AuthTypeWeights);
-            var known = r.Chance(0.96) || type == 5; // registrations are new identifiers, but never unknown-user failures
+            var known = r.Chance(0.97) || type == 5; // registrations are new identifiers, but never unknown-user failures
             var user = PickUser(ref r, t);
             var homeIp = r.Next(_users[user].Ips.Length);
             var roaming = r.Chance(0.08);
@@ -1102,7 +1109,7 @@ public sealed class DemoDataGenerator
             var screenshotAt = app.FirstDeployMs > 0 && screenshot && app.FirstDeployMs + screenshotDelay < to ? app.FirstDeployMs + screenshotDelay : (long?)null;
             rows.Add(
             [
-                id, title, $"A {title} generated with VibeSDK", $"Build a {title.ToLowerInvariant()} with {Frameworks[info.Framework]}",
+                id, title, $"{title}, generated with VibeSDK", $"Build {Article(title)} {title.ToLowerInvariant()} with {Frameworks[info.Framework]}",
                 Frameworks[info.Framework], u.Id, completed ? "completed" : "generating", deploymentId,
                 github && completed ? $"https://github.com/{u.Handle}/{slug}" : null, archived ? 1L : 0L, 1L, fork ? parent : null,
                 screenshotAt is null ? null : $"https://screenshots.vibe-platform.dev/{id}.png", screenshotAt,
@@ -1520,13 +1527,13 @@ public sealed class DemoDataGenerator
         var total = 0.0;
         for (var i = 0; i < Providers.Length; i++)
         {
-            total += ProviderWeights[i] * (failedOver && i == _outageProvider ? 0.1 : 1);
+            total += _providerWeights[i] * (failedOver && i == _outageProvider ? 0.1 : 1);
         }
 
         x *= total;
         for (var i = 0; i < Providers.Length; i++)
         {
-            x -= ProviderWeights[i] * (failedOver && i == _outageProvider ? 0.1 : 1);
+            x -= _providerWeights[i] * (failedOver && i == _outageProvider ? 0.1 : 1);
             if (x < 0)
             {
                 return i;
@@ -1554,6 +1561,8 @@ public sealed class DemoDataGenerator
         var noun = TitleNouns[r.Next(TitleNouns.Length)];
         return prefix.Length == 0 ? char.ToUpperInvariant(noun[0]) + noun[1..] : $"{prefix} {noun}";
     }
+
+    private static string Article(string word) => "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 
     private static string Slug(string title)
     {
@@ -1592,6 +1601,14 @@ public sealed class DemoDataGenerator
     private static bool In(long t, long start, long end) => t >= start && t < end;
 
     private static long DayStart(long t) => FloorDiv(t, DayMs) * DayMs;
+
+    /// <summary>The day itself when it is a weekday (UTC), else the Friday before a Saturday or the Monday after a Sunday.</summary>
+    private static long Weekday(long dayStart) => FloorMod(FloorDiv(dayStart, DayMs) + 4, 7) switch
+    {
+        6 => dayStart - DayMs,
+        0 => dayStart + DayMs,
+        _ => dayStart,
+    };
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
