@@ -12,3 +12,6 @@ var app = builder.Build();
 app.MapVibeDashboard();
 await app.RunAsync();
 return 0;
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

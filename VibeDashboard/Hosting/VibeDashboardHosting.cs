@@ -27,6 +27,7 @@ public static class VibeDashboardHosting
         services.AddHostedService(sp => sp.GetRequiredService<StoreStatusMonitor>());
         services.AddHostedService<ImportWorker>();
         services.AddHostedService<DemoLiveAppender>();
+        services.AddVibeDashboardAggregation(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -56,6 +57,7 @@ public static class VibeDashboardHosting
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapVibeDashboardAggregation();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

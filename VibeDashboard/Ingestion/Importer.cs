@@ -80,7 +80,7 @@ public sealed class Importer(
             using var writer = ImportWriter.Open(connection, transaction, record.StartedAt);
             record.ContentHash = IsSqliteFile(path)
                 ? await ReadSqliteFileAsync(path, writer, cancellationToken)
-                : ReadDump(path, writer, cancellationToken);
+                : await Task.Run(() => ReadDump(path, writer, cancellationToken), cancellationToken);
 
             tables = writer.Rows;
             record.RowsJson = ImportHistoryRepository.RowsToJson(tables.ToDictionary(t => t.Table, t => t.Rows));

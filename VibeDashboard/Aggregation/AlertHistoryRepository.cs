@@ -1,0 +1,69 @@
+using Dapper;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Aggregation;
+
+/// <summary>Alert state transitions, kept in the store's own <c>_vd_alert_history</c> so they survive restarts.</summary>
+public sealed class AlertHistoryRepository(SqliteConnectionFactory connections, StoreSchema schema)
+{
+    private const string CreateSql = """
+        CREATE TABLE IF NOT EXISTS _vd_alert_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            slo_key TEXT NOT NULL,
+            from_state TEXT NOT NULL,
+            to_state TEXT NOT NULL,
+            reason TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_vd_alert_history_slo ON _vd_alert_history (slo_key, id);
+        """;
+
+    private int _ensured;
+
+    private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _ensured) == 1)
+        {
+            return;
+        }
+
+        await schema.EnsureCreatedAsync(cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(CreateSql, cancellationToken: cancellationToken));
+        Volatile.Write(ref _ensured, 1);
+    }
+
+    private const string InsertSql = """
+        INSERT INTO _vd_alert_history (at, slo_key, from_state, to_state, reason) VALUES (@At, @SloKey, @From, @To, @Reason)
+        """;
+
+    public async Task AddAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = transitions.Select(t => new { At = t.At.ToUnixTimeMilliseconds(), t.SloKey, t.From, t.To, t.Reason });
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, cancellationToken: cancellationToken));
+    }
+
+    private const string RecentSql = """
+        SELECT at AS AtMs, slo_key AS SloKey, from_state AS "From", to_state AS "To", reason AS Reason
+        FROM _vd_alert_history ORDER BY id DESC LIMIT @limit
+        """;
+
+    /// <summary>The newest transitions, newest first.</summary>
+    public async Task<IReadOnlyList<AlertTransition>> RecentAsync(int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(RecentSql, new { limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new AlertTransition(DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs), r.SloKey, r.From, r.To, r.Reason)).ToList();
+    }
+
+    private sealed class Row
+    {
+        public long AtMs { get; set; }
+        public string SloKey { get; set; } = "";
+        public string From { get; set; } = "";
+        public string To { get; set; } = "";
+        public string Reason { get; set; } = "";
+    }
+}

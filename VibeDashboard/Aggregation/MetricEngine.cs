@@ -1,0 +1,602 @@
+using HdrHistogram;
+using VibeDashboard.Configuration;
+
+namespace VibeDashboard.Aggregation;
+
+/// <summary>
+/// The metric maths, without I/O or clocks: events are folded in (in any order: per-app and per-instance
+/// state keeps first/earliest times, so a late event corrects earlier results), time is advanced explicitly,
+/// and <see cref="Metrics"/> reads every metric × window × tier off the running window sums.
+/// Not thread-safe: the aggregator serialises access.
+/// </summary>
+internal sealed class MetricEngine
+{
+    // Families and their counter fields. Each family has one rollup per tier ("" = all tiers).
+    private const int Completion = 0; // good, bad, generations started
+    private const int Ttd = 1;        // samples, sum ms (+ histogram of µs)
+    private const int Fix = 2;        // apps, fix events (+ histogram of fixes per app)
+    private const int Preview = 3;    // completed, failed, sum ms (+ histogram of µs)
+    private const int Sandbox = 4;    // crashes, restarts, closed preview ms, runtime cost, runtime_usage events
+    private const int Probe = 5;      // ok, total
+    private const int D1 = 6;         // queries, sum ms (+ histogram of µs)
+    private const int Migration = 7;  // applied, failed
+    private const int Artifact = 8;   // bytes, artifact_stored events, new apps rows
+    private const int Llm = 9;        // calls, errors, cost
+    private const int RateLimit = 10; // breaches
+    private const int Auth = 11;      // attempts, failures
+    private const int SloBase = 12;   // one family per SLO: good, total
+
+    private static readonly (int Fields, bool Histogram)[] Shapes =
+        [(3, false), (2, true), (2, true), (3, true), (5, false), (2, false), (2, true), (2, false), (3, false), (3, false), (1, false), (2, false)];
+
+    private readonly IReadOnlyList<SloDefinition> _slos;
+    private readonly Dictionary<(int Family, string Tier), Rollup> _rollups = [];
+    private readonly Dictionary<(int Family, string Tier), Percentiles[]> _percentiles = [];
+    private readonly SortedSet<string> _tiers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InstanceState> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _migrationsApplied = new(StringComparer.Ordinal);
+    private HashSet<string>? _d1Migrations;
+    private long _now;
+
+    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs)
+    {
+        _slos = slos;
+        _now = nowMs;
+    }
+
+    public long NowMs => _now;
+
+    public long? NewestEventMs { get; private set; }
+
+    public IReadOnlyCollection<string> Tiers => _tiers;
+
+    public IReadOnlyList<SloDefinition> Slos => _slos;
+
+    public long BucketCount => _rollups.Values.Sum(r => r.BucketCount);
+
+    /// <summary>Names in VibeSDK's d1_migrations (null when the table is not in the store).</summary>
+    public void SetAppliedMigrations(IEnumerable<string>? names) => _d1Migrations = names?.ToHashSet(StringComparer.Ordinal);
+
+    public void AdvanceTo(long nowMs)
+    {
+        _now = nowMs;
+        foreach (var rollup in _rollups.Values)
+        {
+            rollup.AdvanceTo(nowMs);
+        }
+    }
+
+    private Rollup Get(int family, string tier)
+    {
+        if (!_rollups.TryGetValue((family, tier), out var rollup))
+        {
+            var (fields, histogram) = family >= SloBase ? (2, false) : Shapes[family];
+            rollup = new Rollup(fields, histogram, _now);
+            _rollups[(family, tier)] = rollup;
+        }
+
+        return rollup;
+    }
+
+    /// <summary>Applies <paramref name="action"/> to the all-tiers rollup and, when the event has one, its tier's.</summary>
+    private void Both(int family, string? tier, Action<Rollup> action)
+    {
+        action(Get(family, ""));
+        if (!string.IsNullOrEmpty(tier))
+        {
+            _tiers.Add(tier);
+            action(Get(family, tier));
+        }
+    }
+
+    public void Fold(EventRow e)
+    {
+        if (NewestEventMs is null || e.At > NewestEventMs)
+        {
+            NewestEventMs = e.At;
+        }
+
+        var at = e.At;
+        var error = e.IsError;
+        switch (e.Type)
+        {
+            case EventTypes.GenerationStarted:
+                Both(Completion, e.Tier, r => r.Add(at, 2, 1));
+                if (!string.IsNullOrEmpty(e.AppId))
+                {
+                    var app = App(e.AppId);
+                    if (app.Start is null || at < app.Start)
+                    {
+                        SetSamples(app, -1);
+                        app.Start = at;
+                        app.Tier = e.Tier;
+                        SetSamples(app, 1);
+                    }
+                }
+
+                break;
+            case EventTypes.GenerationComplete:
+                Both(Completion, e.Tier, r => r.Add(at, error ? 1 : 0, 1));
+                break;
+            case EventTypes.Error when string.Equals(e.Source, "agent", StringComparison.Ordinal) && !string.IsNullOrEmpty(e.AppId):
+                Both(Completion, e.Tier, r => r.Add(at, 1, 1));
+                break;
+            case EventTypes.DeploymentCompleted or EventTypes.CloudflareDeploymentCompleted:
+                if (e.Type == EventTypes.DeploymentCompleted)
+                {
+                    var micros = (long)Math.Round((e.DurationMs ?? 0) * 1000);
+                    Both(Preview, e.Tier, r =>
+                    {
+                        r.Add(at, 0, 1);
+                        r.Add(at, 2, e.DurationMs ?? 0);
+                        r.AddValue(at, micros, 1);
+                    });
+                }
+
+                if (!string.IsNullOrEmpty(e.AppId))
+                {
+                    var app = App(e.AppId);
+                    if (app.Deploy is null || at < app.Deploy)
+                    {
+                        SetTtdSample(app, -1);
+                        app.Deploy = at;
+                        SetTtdSample(app, 1);
+                    }
+                }
+
+                break;
+            case EventTypes.DeploymentFailed:
+                Both(Preview, e.Tier, r => r.Add(at, 1, 1));
+                break;
+            case EventTypes.RuntimeErrorFound or EventTypes.CodeFixEdits or EventTypes.DeterministicCodeFixStarted:
+                if (!string.IsNullOrEmpty(e.AppId))
+                {
+                    var app = App(e.AppId);
+                    SetFixSample(app, -1);
+                    app.Fixes++;
+                    SetFixSample(app, 1);
+                }
+
+                break;
+            case EventTypes.SandboxStarted or EventTypes.SandboxStopped:
+                if (!string.IsNullOrEmpty(e.InstanceId))
+                {
+                    var instance = _instances.TryGetValue(e.InstanceId, out var known) ? known : _instances[e.InstanceId] = new InstanceState();
+                    var starting = e.Type == EventTypes.SandboxStarted;
+                    if (starting ? instance.Start is null || at < instance.Start : instance.Stop is null || at < instance.Stop)
+                    {
+                        SetInterval(instance, -1);
+                        if (starting)
+                        {
+                            instance.Start = at;
+                            instance.Tier = e.Tier;
+                            if (!string.IsNullOrEmpty(e.Tier))
+                            {
+                                _tiers.Add(e.Tier);
+                            }
+                        }
+                        else
+                        {
+                            instance.Stop = at;
+                        }
+
+                        SetInterval(instance, 1);
+                    }
+                }
+
+                break;
+            case EventTypes.SandboxCrashed:
+                Both(Sandbox, e.Tier, r => r.Add(at, 0, 1));
+                break;
+            case EventTypes.SandboxRestarted:
+                Both(Sandbox, e.Tier, r => r.Add(at, 1, 1));
+                break;
+            case EventTypes.RuntimeUsage:
+                Both(Sandbox, e.Tier, r =>
+                {
+                    r.Add(at, 3, e.CostUsd ?? 0);
+                    r.Add(at, 4, 1);
+                });
+                break;
+            case EventTypes.Probe:
+                Both(Probe, e.Tier, r =>
+                {
+                    r.Add(at, 0, error ? 0 : 1);
+                    r.Add(at, 1, 1);
+                });
+                break;
+            case EventTypes.D1Query when e.DurationMs is { } ms:
+                var d1Micros = (long)Math.Round(ms * 1000);
+                Both(D1, e.Tier, r =>
+                {
+                    r.Add(at, 0, 1);
+                    r.Add(at, 1, ms);
+                    r.AddValue(at, d1Micros, 1);
+                });
+                break;
+            case EventTypes.MigrationApplied or EventTypes.MigrationFailed:
+                var applied = e.Type == EventTypes.MigrationApplied;
+                Both(Migration, e.Tier, r => r.Add(at, applied ? 0 : 1, 1));
+                if (applied && e.Migration is { Length: > 0 } name && (!_migrationsApplied.TryGetValue(name, out var last) || at > last))
+                {
+                    _migrationsApplied[name] = at;
+                }
+
+                break;
+            case EventTypes.ArtifactStored:
+                Both(Artifact, e.Tier, r =>
+                {
+                    r.Add(at, 0, e.Bytes ?? 0);
+                    r.Add(at, 1, 1);
+                });
+                break;
+            case EventTypes.LlmCall:
+                Both(Llm, e.Tier, r =>
+                {
+                    r.Add(at, 0, 1);
+                    r.Add(at, 1, error ? 1 : 0);
+                    r.Add(at, 2, e.CostUsd ?? 0);
+                });
+                break;
+            case EventTypes.RateLimitExceeded:
+                Both(RateLimit, e.Tier, r => r.Add(at, 0, 1));
+                break;
+        }
+
+        for (var i = 0; i < _slos.Count; i++)
+        {
+            var slo = _slos[i];
+            if (slo.Matches(e.Type, e.Source, e.AppId))
+            {
+                var good = slo.IsGood(e.Status, e.DurationMs);
+                var rollup = Get(SloBase + i, "");
+                rollup.Add(at, 0, good ? 1 : 0);
+                rollup.Add(at, 1, 1);
+            }
+        }
+    }
+
+    /// <summary>One row of VibeSDK's auth_attempts (attempted_at normalised to unix ms at import).</summary>
+    public void FoldAuthAttempt(long atMs, bool success)
+    {
+        var rollup = Get(Auth, "");
+        rollup.Add(atMs, 0, 1);
+        rollup.Add(atMs, 1, success ? 0 : 1);
+    }
+
+    /// <summary>One row of VibeSDK's apps table (created_at normalised to unix ms at import).</summary>
+    public void FoldAppCreated(long atMs) => Get(Artifact, "").Add(atMs, 2, 1);
+
+    private AppState App(string id) => _apps.TryGetValue(id, out var app) ? app : _apps[id] = new AppState();
+
+    private void SetSamples(AppState app, int sign)
+    {
+        SetTtdSample(app, sign);
+        SetFixSample(app, sign);
+    }
+
+    // Time-to-deployable: one sample per app, in the bucket of its first deploy.
+    private void SetTtdSample(AppState app, int sign)
+    {
+        if (app is { Start: { } start, Deploy: { } deploy } && deploy >= start)
+        {
+            var ms = deploy - start;
+            Both(Ttd, app.Tier, r =>
+            {
+                r.Add(deploy, 0, sign);
+                r.Add(deploy, 1, sign * ms);
+                r.AddValue(deploy, ms * 1000, sign);
+            });
+        }
+    }
+
+    // Fix loops: one sample per generated app (cohort of its first generation_started), its fix events so far.
+    private void SetFixSample(AppState app, int sign)
+    {
+        if (app.Start is { } start)
+        {
+            var fixes = app.Fixes;
+            Both(Fix, app.Tier, r =>
+            {
+                r.Add(start, 0, sign);
+                r.Add(start, 1, sign * fixes);
+                r.AddValue(start, fixes, sign);
+            });
+        }
+    }
+
+    private void SetInterval(InstanceState instance, int sign)
+    {
+        if (instance is { Start: { } start, Stop: { } stop })
+        {
+            Both(Sandbox, instance.Tier, r => r.AddInterval(start, stop, 2, sign));
+        }
+    }
+
+    /// <summary>Preview ms of instances still running (started, no stop yet) inside [fromMs, now].</summary>
+    private double RunningMs(long fromMs, string tier)
+    {
+        double sum = 0;
+        foreach (var instance in _instances.Values)
+        {
+            if (instance is { Start: { } start, Stop: null } && start < _now && (tier.Length == 0 || instance.Tier == tier))
+            {
+                sum += _now - Math.Max(start, fromMs);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Forgets apps and instances whose every sample has left the 30-day retention.</summary>
+    public void Prune()
+    {
+        var before = _now - (Rollup.HourBuckets + 24) * Rollup.HourMs;
+        foreach (var (id, app) in _apps.ToList())
+        {
+            if ((app.Start ?? long.MinValue) < before && (app.Deploy ?? long.MinValue) < before)
+            {
+                _apps.Remove(id);
+            }
+        }
+
+        foreach (var (id, instance) in _instances.ToList())
+        {
+            if (instance.Stop is { } stop && stop < before)
+            {
+                _instances.Remove(id);
+            }
+        }
+    }
+
+    public IReadOnlyList<MetricValue> Metrics()
+    {
+        var result = new List<MetricValue>(1024);
+        foreach (var tier in _tiers.Prepend(""))
+        {
+            var t = tier.Length == 0 ? null : tier;
+            for (var w = 0; w < Windows.All.Count; w++)
+            {
+                var window = Windows.All[w].Name;
+                var start = Rollup.WindowStart(w, _now);
+                double S(int family, int field) => _rollups.TryGetValue((family, tier), out var r) ? r.Sum(w, field) : 0;
+
+                var good = S(Completion, 0);
+                var bad = S(Completion, 1);
+                result.Add(Ratio(MetricKeys.CompletionSuccessRate, window, t, good, good + bad));
+
+                result.Add(Latency(MetricKeys.TimeToDeployableMs, window, t, tier, Ttd, w, S(Ttd, 0), S(Ttd, 1), 1000));
+                result.Add(Latency(MetricKeys.FixLoopCount, window, t, tier, Fix, w, S(Fix, 0), S(Fix, 1), 1));
+                result.Add(Latency(MetricKeys.PreviewStartupLatencyMs, window, t, tier, Preview, w, S(Preview, 0), S(Preview, 2), 1000));
+                result.Add(Ratio(ExtraMetricKeys.PreviewStartupFailureRate, window, t, S(Preview, 1), S(Preview, 0) + S(Preview, 1)));
+
+                var previewHours = (S(Sandbox, 2) + RunningMs(start, tier)) / Rollup.HourMs;
+                var crashes = S(Sandbox, 0) + S(Sandbox, 1);
+                result.Add(Per(MetricKeys.CrashRestartRate, window, t, crashes, previewHours, (long)crashes));
+                result.Add(Ratio(MetricKeys.Availability, window, t, S(Probe, 0), S(Probe, 1)));
+                result.Add(Latency(MetricKeys.D1QueryLatencyMs, window, t, tier, D1, w, S(D1, 0), S(D1, 1), 1000));
+                result.Add(Ratio(MetricKeys.MigrationErrorRate, window, t, S(Migration, 1), S(Migration, 0) + S(Migration, 1)));
+                result.Add(new MetricValue(MetricKeys.ArtifactGrowth, window, t, S(Artifact, 0), (long)S(Artifact, 1), null, null, null));
+                result.Add(Per(MetricKeys.ProviderCostPerGenerationUsd, window, t, S(Llm, 2), S(Completion, 2), (long)S(Completion, 2)));
+                result.Add(Per(MetricKeys.RuntimeCostPerPreviewHourUsd, window, t, S(Sandbox, 3), previewHours, (long)S(Sandbox, 4)));
+                result.Add(new MetricValue(MetricKeys.RateLimitBreaches, window, t, S(RateLimit, 0), (long)S(RateLimit, 0), null, null, null));
+                result.Add(Ratio(MetricKeys.ProviderErrorRate, window, t, S(Llm, 1), S(Llm, 0)));
+
+                if (t is null)
+                {
+                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, S(Artifact, 2), (long)S(Artifact, 2), null, null, null));
+                    result.Add(Ratio(MetricKeys.AuthFailureRate, window, null, S(Auth, 1), S(Auth, 0)));
+                    result.Add(AuthAnomaly(window, w, start, S(Auth, 1)));
+                    result.Add(Drift(window, start));
+                }
+            }
+        }
+
+        foreach (var rollup in _rollups.Values)
+        {
+            rollup.Dirty = false;
+        }
+
+        return result;
+    }
+
+    private static MetricValue Ratio(string key, string window, string? tier, double numerator, double denominator) =>
+        new(key, window, tier, denominator > 0 ? numerator / denominator : null, (long)denominator, null, null, null);
+
+    private static MetricValue Per(string key, string window, string? tier, double numerator, double denominator, long count) =>
+        new(key, window, tier, denominator > 0 ? numerator / denominator : null, count, null, null, null);
+
+    private MetricValue Latency(string key, string window, string? t, string tier, int family, int w, double n, double sum, double scale)
+    {
+        if (n <= 0 || !_rollups.TryGetValue((family, tier), out var rollup))
+        {
+            return new MetricValue(key, window, t, null, 0, null, null, null);
+        }
+
+        var cache = _percentiles.TryGetValue((family, tier), out var c) ? c : _percentiles[(family, tier)] = new Percentiles[Windows.All.Count];
+        if (rollup.Dirty || cache[w] is null)
+        {
+            cache[w] = Percentiles.Of(rollup.Histogram(w)!, scale);
+        }
+
+        var p = cache[w];
+        return new MetricValue(key, window, t, sum / n, (long)n, p.P50, p.P95, p.P99);
+    }
+
+    /// <summary>Auth failures per hour in the window against the hourly mean of the 7 days before it.</summary>
+    private MetricValue AuthAnomaly(string window, int w, long start, double failures)
+    {
+        var hours = (_now - start) / (double)Rollup.HourMs;
+        double? value = null;
+        if (_rollups.TryGetValue((Auth, ""), out var auth) && Windows.All[w].Length <= TimeSpan.FromDays(3) && hours > 0)
+        {
+            var baselineEnd = Rollup.Floor(start, Rollup.HourMs) * Rollup.HourMs;
+            var baseline = auth.SumHours(baselineEnd - (7 * 24 * Rollup.HourMs), baselineEnd, 1) / (7 * 24);
+            value = baseline > 0 ? failures / hours / baseline : null;
+        }
+
+        return new MetricValue(ExtraMetricKeys.AuthFailureAnomaly, window, null, value, (long)failures, null, null, null);
+    }
+
+    /// <summary>Migrations applied (per migration_applied events) in the window but missing from d1_migrations.</summary>
+    private MetricValue Drift(string window, long start)
+    {
+        long seen = 0, missing = 0;
+        foreach (var (name, at) in _migrationsApplied)
+        {
+            if (at >= start && at <= _now)
+            {
+                seen++;
+                if (_d1Migrations is not null && !_d1Migrations.Contains(name))
+                {
+                    missing++;
+                }
+            }
+        }
+
+        return new MetricValue(ExtraMetricKeys.MigrationDrift, window, null, _d1Migrations is null ? null : missing, seen, null, null, null);
+    }
+
+    /// <summary>Good and total events of SLO <paramref name="index"/> in window <paramref name="w"/>.</summary>
+    public (double Good, double Total) Slo(int index, int w) =>
+        _rollups.TryGetValue((SloBase + index, ""), out var r) ? (r.Sum(w, 0), r.Sum(w, 1)) : (0, 0);
+
+    /// <summary>Chart points of a metric: one per bucket (minutes or hours) from <paramref name="fromMs"/> to now.</summary>
+    public IReadOnlyList<SeriesPoint> Series(string key, bool hourly, long fromMs, string? tier)
+    {
+        var unit = hourly ? Rollup.HourMs : Rollup.MinuteMs;
+        var first = Rollup.Floor(fromMs, unit);
+        var last = Rollup.Floor(_now, unit);
+        var t = tier ?? "";
+        var points = new List<SeriesPoint>((int)(last - first + 1));
+        IEnumerable<(long StartMs, Rollup.Bucket? Bucket)> B(int family) =>
+            _rollups.TryGetValue((family, t), out var r) ? r.Buckets(hourly, first, last) : Enumerable.Range(0, (int)(last - first + 1)).Select(i => ((first + i) * unit, (Rollup.Bucket?)null));
+
+        var scratch = Rollup.NewHistogram();
+        (int Family, Func<double[], double[]?, (double? Value, long Count)> Value, double Scale)? spec = key switch
+        {
+            MetricKeys.CompletionSuccessRate => (Completion, (s, _) => Div(s[0], s[0] + s[1]), 0),
+            MetricKeys.TimeToDeployableMs => (Ttd, (s, _) => Div(s[1], s[0]), 1000),
+            MetricKeys.FixLoopCount => (Fix, (s, _) => Div(s[1], s[0]), 1),
+            MetricKeys.PreviewStartupLatencyMs => (Preview, (s, _) => Div(s[2], s[0]), 1000),
+            ExtraMetricKeys.PreviewStartupFailureRate => (Preview, (s, _) => Div(s[1], s[0] + s[1]), 0),
+            MetricKeys.CrashRestartRate => (Sandbox, (s, _) => Div(s[0] + s[1], s[2] / Rollup.HourMs, (long)(s[0] + s[1])), 0),
+            MetricKeys.RuntimeCostPerPreviewHourUsd => (Sandbox, (s, _) => Div(s[3], s[2] / Rollup.HourMs, (long)s[4]), 0),
+            MetricKeys.Availability => (Probe, (s, _) => Div(s[0], s[1]), 0),
+            MetricKeys.D1QueryLatencyMs => (D1, (s, _) => Div(s[1], s[0]), 1000),
+            MetricKeys.MigrationErrorRate => (Migration, (s, _) => Div(s[1], s[0] + s[1]), 0),
+            MetricKeys.ArtifactGrowth => (Artifact, (s, _) => (s[0], (long)s[1]), 0),
+            ExtraMetricKeys.AppsCreated => (Artifact, (s, _) => (s[2], (long)s[2]), 0),
+            MetricKeys.ProviderCostPerGenerationUsd => (Llm, (s, g) => Div(s[2], g?[2] ?? 0, (long)(g?[2] ?? 0)), 0),
+            MetricKeys.RateLimitBreaches => (RateLimit, (s, _) => (s[0], (long)s[0]), 0),
+            MetricKeys.ProviderErrorRate => (Llm, (s, _) => Div(s[1], s[0]), 0),
+            MetricKeys.AuthFailureRate => (Auth, (s, _) => Div(s[1], s[0]), 0),
+            _ => null,
+        };
+        if (spec is not { } sp)
+        {
+            return points;
+        }
+
+        var generations = key == MetricKeys.ProviderCostPerGenerationUsd ? B(Completion).ToList() : null;
+        var i = 0;
+        foreach (var (startMs, bucket) in B(sp.Family))
+        {
+            var other = generations?[i++].Bucket?.Sums;
+            var sums = bucket?.Sums ?? new double[Shapes[sp.Family].Fields];
+            if (sp.Family == Sandbox)
+            {
+                sums = (double[])sums.Clone();
+                sums[2] += RunningOverlap(startMs, startMs + unit, t);
+            }
+
+            var (value, count) = sp.Value(sums, other);
+            double? p50 = null, p95 = null, p99 = null;
+            if (sp.Scale > 0 && bucket?.Histogram is { Count: > 0 } sparse)
+            {
+                scratch.Reset();
+                foreach (var (v, c) in sparse)
+                {
+                    scratch.RecordValueWithCount(v, c);
+                }
+
+                var p = Percentiles.Of(scratch, sp.Scale);
+                (p50, p95, p99) = (p.P50, p.P95, p.P99);
+            }
+
+            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), value, count, p50, p95, p99));
+        }
+
+        return points;
+    }
+
+    private double RunningOverlap(long fromMs, long toMs, string tier)
+    {
+        double sum = 0;
+        var end = Math.Min(toMs, _now);
+        foreach (var instance in _instances.Values)
+        {
+            if (instance is { Start: { } start, Stop: null } && (tier.Length == 0 || instance.Tier == tier) && start < end)
+            {
+                sum += end - Math.Max(start, fromMs) is var d && d > 0 ? d : 0;
+            }
+        }
+
+        return sum;
+    }
+
+    private static (double? Value, long Count) Div(double numerator, double denominator) =>
+        (denominator > 0 ? numerator / denominator : null, (long)denominator);
+
+    private static (double? Value, long Count) Div(double numerator, double denominator, long count) =>
+        (denominator > 0 ? numerator / denominator : null, count);
+
+    /// <summary>Good and total events of SLO <paramref name="index"/> per bucket from <paramref name="fromMs"/>, plus the hour buckets before it for budgets.</summary>
+    public IReadOnlyList<(long StartMs, double Good, double Total)> SloBuckets(int index, bool hourly, long fromMs)
+    {
+        var unit = hourly ? Rollup.HourMs : Rollup.MinuteMs;
+        var first = Rollup.Floor(fromMs, unit);
+        var last = Rollup.Floor(_now, unit);
+        if (!_rollups.TryGetValue((SloBase + index, ""), out var r))
+        {
+            return [];
+        }
+
+        return r.Buckets(hourly, first, last).Select(b => (b.StartMs, b.Bucket?.Sums[0] ?? 0, b.Bucket?.Sums[1] ?? 0)).ToList();
+    }
+
+    /// <summary>Bad events of an SLO over retained hours in [fromMs, toMs) and the total, for budget points.</summary>
+    public (double Good, double Total) SloHours(int index, long fromMs, long toMs) =>
+        _rollups.TryGetValue((SloBase + index, ""), out var r) ? (r.SumHours(fromMs, toMs, 0), r.SumHours(fromMs, toMs, 1)) : (0, 0);
+
+    private sealed class AppState
+    {
+        public long? Start { get; set; }
+        public string? Tier { get; set; }
+        public long? Deploy { get; set; }
+        public long Fixes { get; set; }
+    }
+
+    private sealed class InstanceState
+    {
+        public long? Start { get; set; }
+        public string? Tier { get; set; }
+        public long? Stop { get; set; }
+    }
+}
+
+/// <summary>p50/p95/p99 of a histogram: HdrHistogram's rank (round(p·n), at least 1), reported as the middle of the value's bucket.</summary>
+internal sealed record Percentiles(double? P50, double? P95, double? P99)
+{
+    public static Percentiles Of(LongHistogram histogram, double scale)
+    {
+        if (histogram.TotalCount <= 0)
+        {
+            return new Percentiles(null, null, null);
+        }
+
+        double At(double p) => histogram.MedianEquivalentValue(histogram.GetValueAtPercentile(p)) / scale;
+        return new Percentiles(At(50), At(95), At(99));
+    }
+}

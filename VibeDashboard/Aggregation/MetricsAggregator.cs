@@ -1,0 +1,407 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using VibeDashboard.Configuration;
+using VibeDashboard.Ingestion;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Aggregation;
+
+/// <summary>
+/// The dashboard's single source of truth. A full recompute at start and after every import (also one made by
+/// another process: the last successful import id is polled each tick); in between, each tick folds only the
+/// events with a seq above the last one seen, slides the windows to the current minute and publishes a snapshot.
+/// The snapshot's version goes up only when its content changed.
+/// </summary>
+public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
+{
+    private const int MaxHistoryPerSlo = 500;
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly StoreSchema _schema;
+    private readonly StoreRepository _store;
+    private readonly ImportHistoryRepository _imports;
+    private readonly AlertHistoryRepository _alertHistory;
+    private readonly Importer _importer;
+    private readonly AggregationOptions _options;
+    private readonly IReadOnlyList<SloDefinition> _slos;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MetricsAggregator> _logger;
+    private readonly ThrottledSubscriptions _subscriptions;
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _tickGate = new(1, 1);
+    private readonly Dictionary<string, string> _alertStates = new(StringComparer.Ordinal);
+    private readonly List<AlertTransition> _transitions = [];
+    private readonly ConcurrentDictionary<(string, DashboardRange, string?), IReadOnlyList<SeriesPoint>> _seriesCache = new();
+    private readonly ConcurrentDictionary<(OffenderKind, DashboardRange, int), (long At, IReadOnlyList<Offender> Rows)> _offenderCache = new();
+    private MetricEngine _engine;
+    private Snapshot _current = Snapshot.Empty;
+    private long _lastSeq;
+    private long _lastAuthRowId;
+    private long _lastImportId = -1;
+    private bool _demo;
+    private bool _hasAuth;
+    private int _importSignal;
+    private bool _historyLoaded;
+
+    public MetricsAggregator(
+        SqliteConnectionFactory connections,
+        StoreSchema schema,
+        StoreRepository store,
+        ImportHistoryRepository imports,
+        AlertHistoryRepository alertHistory,
+        Importer importer,
+        IOptions<AggregationOptions> options,
+        IOptions<SloOptions> slos,
+        TimeProvider time,
+        ILogger<MetricsAggregator> logger)
+    {
+        _connections = connections;
+        _schema = schema;
+        _store = store;
+        _imports = imports;
+        _alertHistory = alertHistory;
+        _importer = importer;
+        _options = options.Value;
+        _slos = slos.Value.Effective;
+        _time = time;
+        _logger = logger;
+        _subscriptions = new ThrottledSubscriptions(time, TimeSpan.FromMilliseconds(_options.ThrottleMs), logger);
+        _engine = new MetricEngine(_slos, time.GetUtcNow().ToUnixTimeMilliseconds());
+        _importer.Imported += OnImported;
+    }
+
+    public Snapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>How many full recomputes ran (tests and the benchmark read it).</summary>
+    public int Recomputes { get; private set; }
+
+    public IDisposable Subscribe(Func<Task> onChange) => _subscriptions.Subscribe(onChange);
+
+    private void OnImported(ImportRecord record) => Volatile.Write(ref _importSignal, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.TickMs), _time);
+        do
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A busy or briefly unreadable store only delays the next snapshot.
+                _logger.LogWarning(e, "Aggregation tick failed; retrying on the next tick");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One tick: recompute when an import happened (or on the first tick), otherwise fold new events; then publish.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken = default)
+    {
+        await _tickGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _schema.EnsureCreatedAsync(cancellationToken);
+            if (!_historyLoaded)
+            {
+                await LoadAlertHistoryAsync(cancellationToken);
+            }
+
+            var importId = await _imports.LastSuccessfulIdAsync(cancellationToken);
+            if (importId != _lastImportId || Interlocked.Exchange(ref _importSignal, 0) == 1 || !await FoldNewAsync(cancellationToken))
+            {
+                await RecomputeAsync(importId, cancellationToken);
+            }
+
+            await PublishAsync(cancellationToken);
+        }
+        finally
+        {
+            _tickGate.Release();
+        }
+    }
+
+    /// <summary>Rebuilds every metric from the store (at start, after an import, when the store was wiped).</summary>
+    private async Task RecomputeAsync(long importId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var engine = new MetricEngine(_slos, now);
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        // One read transaction: the max seq, VibeSDK's tables and the events come from the same snapshot (WAL).
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
+        var tables = await AggregationReader.TablesAsync(connection, transaction, cancellationToken);
+        var from = HorizonStart(now);
+        await AggregationReader.ReadEventsAsync(connection, transaction, 0, maxSeq, from, engine.Fold, cancellationToken);
+        long authRowId = 0;
+        if (tables.Contains("auth_attempts"))
+        {
+            foreach (var row in await AggregationReader.AuthAttemptsAsync(connection, transaction, 0, cancellationToken))
+            {
+                engine.FoldAuthAttempt(row.At, row.Success != 0);
+                authRowId = row.RowId;
+            }
+        }
+
+        if (tables.Contains("apps"))
+        {
+            foreach (var at in await AggregationReader.AppsCreatedAsync(connection, transaction, from, cancellationToken))
+            {
+                engine.FoldAppCreated(at);
+            }
+        }
+
+        engine.SetAppliedMigrations(tables.Contains("d1_migrations") ? await AggregationReader.D1MigrationsAsync(connection, transaction, cancellationToken) : null);
+        await transaction.CommitAsync(cancellationToken);
+        var demo = await _store.IsDemoAsync(cancellationToken);
+
+        lock (_lock)
+        {
+            _engine = engine;
+            _lastSeq = maxSeq;
+            _lastAuthRowId = authRowId;
+            _lastImportId = importId;
+            _demo = demo;
+            _hasAuth = tables.Contains("auth_attempts");
+            Recomputes++;
+        }
+
+        _logger.LogDebug("Recomputed metrics from seq ≤ {Seq} in {Ms:F0} ms", maxSeq, (_time.GetUtcNow().ToUnixTimeMilliseconds() - now));
+    }
+
+    /// <summary>Folds events and auth attempts that arrived since the last tick. False when the store went backwards (wiped).</summary>
+    private async Task<bool> FoldNewAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
+        if (maxSeq < _lastSeq)
+        {
+            return false;
+        }
+
+        var rows = new List<EventRow>();
+        if (maxSeq > _lastSeq)
+        {
+            await AggregationReader.ReadEventsAsync(connection, transaction, _lastSeq, maxSeq, long.MinValue, rows.Add, cancellationToken);
+        }
+
+        var auth = _hasAuth ? await AggregationReader.AuthAttemptsAsync(connection, transaction, _lastAuthRowId, cancellationToken) : [];
+        await transaction.CommitAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_lock)
+        {
+            var hourBefore = Rollup.Floor(_engine.NowMs, Rollup.HourMs);
+            _engine.AdvanceTo(now);
+            foreach (var row in rows)
+            {
+                _engine.Fold(row);
+            }
+
+            foreach (var row in auth)
+            {
+                _engine.FoldAuthAttempt(row.At, row.Success != 0);
+                _lastAuthRowId = row.RowId;
+            }
+
+            if (Rollup.Floor(now, Rollup.HourMs) != hourBefore)
+            {
+                _engine.Prune();
+            }
+
+            _lastSeq = maxSeq;
+        }
+
+        return true;
+    }
+
+    /// <summary>Events older than the 30-day hour window (plus a day, so first generations of older apps are known) are not read.</summary>
+    internal static long HorizonStart(long nowMs) => Rollup.WindowStart(Windows.All.Count - 1, nowMs) - (24 * Rollup.HourMs);
+
+    private async Task PublishAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        List<AlertTransition> fresh = [];
+        Snapshot next;
+        lock (_lock)
+        {
+            _engine.AdvanceTo(now.ToUnixTimeMilliseconds());
+            var metrics = _engine.Metrics();
+            var slos = new List<SloStatus>(_slos.Count);
+            for (var i = 0; i < _slos.Count; i++)
+            {
+                var (status, reason) = SloEvaluator.Evaluate(_engine, i, _options);
+                slos.Add(status);
+                var before = _alertStates.GetValueOrDefault(status.Key, SloEvaluator.Ok);
+                if (before != status.Alert)
+                {
+                    _alertStates[status.Key] = status.Alert;
+                    fresh.Add(new AlertTransition(now, status.Key, before, status.Alert, reason));
+                }
+            }
+
+            _transitions.AddRange(fresh);
+            var dataAsOf = _engine.NewestEventMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+            var previous = _current;
+            if (previous.Version > 0 && previous.Demo == _demo && previous.DataAsOf == dataAsOf
+                && previous.Metrics.SequenceEqual(metrics) && SlosEqual(previous.Slos, slos))
+            {
+                next = previous;
+            }
+            else
+            {
+                next = new Snapshot(previous.Version + 1, now, dataAsOf, _demo, metrics, slos);
+                Volatile.Write(ref _current, next);
+                _seriesCache.Clear();
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            try
+            {
+                await _alertHistory.AddAsync(fresh, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Persisting alert transitions failed");
+            }
+
+            foreach (var t in fresh)
+            {
+                _logger.LogInformation("SLO {Slo}: {From} → {To} ({Reason})", t.SloKey, t.From, t.To, t.Reason);
+            }
+        }
+
+        if (next.Version != 0 && !ReferenceEquals(next, _published))
+        {
+            _published = next;
+            _subscriptions.Signal();
+        }
+    }
+
+    private Snapshot? _published;
+
+    private static bool SlosEqual(IReadOnlyList<SloStatus> a, IReadOnlyList<SloStatus> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First with { BurnRates = p.Second.BurnRates } == p.Second && p.First.BurnRates.SequenceEqual(p.Second.BurnRates));
+
+    private async Task LoadAlertHistoryAsync(CancellationToken cancellationToken)
+    {
+        var recent = await _alertHistory.RecentAsync(MaxHistoryPerSlo * Math.Max(1, _slos.Count), cancellationToken);
+        lock (_lock)
+        {
+            _transitions.Clear();
+            _transitions.AddRange(recent.Reverse());
+            // Carry the last known state over a restart, so a still-firing alert is not announced again.
+            foreach (var t in recent.Reverse())
+            {
+                _alertStates[t.SloKey] = t.To;
+            }
+
+            _historyLoaded = true;
+        }
+    }
+
+    public IReadOnlyList<AlertTransition> AlertHistory(string sloKey)
+    {
+        lock (_lock)
+        {
+            return _transitions.Where(t => t.SloKey == sloKey).Reverse().Take(MaxHistoryPerSlo).ToList();
+        }
+    }
+
+    public IReadOnlyList<SeriesPoint> Series(string metricKey, DashboardRange range, string? tier = null) =>
+        _seriesCache.GetOrAdd((metricKey, range, tier), key =>
+        {
+            lock (_lock)
+            {
+                var now = _engine.NowMs;
+                var hourly = range.Step() >= TimeSpan.FromHours(1);
+                return _engine.Series(key.Item1, hourly, RangeStart(range, now), key.Item3);
+            }
+        });
+
+    public IReadOnlyList<SloPoint> SloSeries(string sloKey, DashboardRange range)
+    {
+        lock (_lock)
+        {
+            var index = _slos.ToList().FindIndex(s => s.Key == sloKey);
+            if (index < 0)
+            {
+                return [];
+            }
+
+            var slo = _slos[index];
+            var budget = 1 - slo.Objective;
+            var now = _engine.NowMs;
+            var hourly = range.Step() >= TimeSpan.FromHours(1);
+            var points = _engine.SloBuckets(index, hourly, RangeStart(range, now));
+            if (points.Count == 0)
+            {
+                return [];
+            }
+
+            // Budget at each point: over the 30 days of hour buckets ending with the point's hour (prefix sums).
+            var sloHours = (long)Windows.All.First(w => w.Name == slo.Window).Length.TotalHours;
+            var firstHour = Rollup.Floor(points[0].StartMs, Rollup.HourMs) - sloHours + 1;
+            var lastHour = Rollup.Floor(now, Rollup.HourMs);
+            var hours = _engine.SloBuckets(index, true, firstHour * Rollup.HourMs);
+            var good = new double[hours.Count + 1];
+            var total = new double[hours.Count + 1];
+            for (var i = 0; i < hours.Count; i++)
+            {
+                good[i + 1] = good[i] + hours[i].Good;
+                total[i + 1] = total[i] + hours[i].Total;
+            }
+
+            var result = new List<SloPoint>(points.Count);
+            foreach (var (startMs, g, t) in points)
+            {
+                var end = (int)Math.Min(hours.Count, Rollup.Floor(startMs, Rollup.HourMs) - firstHour + 1);
+                var begin = (int)Math.Max(0, end - sloHours);
+                var tt = total[end] - total[begin];
+                var bad = tt - (good[end] - good[begin]);
+                double? sli = t > 0 ? g / t : null;
+                result.Add(new SloPoint(
+                    DateTimeOffset.FromUnixTimeMilliseconds(startMs),
+                    sli,
+                    sli is { } s ? (1 - s) / budget : null,
+                    tt > 0 ? 1 - (bad / (budget * tt)) : null));
+            }
+
+            _ = lastHour;
+            return result;
+        }
+    }
+
+    public IReadOnlyList<Offender> TopOffenders(OffenderKind kind, DashboardRange range, int count = 10)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var key = (kind, range, count);
+        if (_offenderCache.TryGetValue(key, out var cached) && now - cached.At < 5_000)
+        {
+            return cached.Rows;
+        }
+
+        var rows = OffenderQueries.Query(_connections, kind, RangeStart(range, now), count);
+        _offenderCache[key] = (now, rows);
+        return rows;
+    }
+
+    /// <summary>Ranges start on a whole minute (up to a day) or hour, like the windows; the last bucket is the current one.</summary>
+    internal static long RangeStart(DashboardRange range, long nowMs)
+    {
+        var unit = range.Step() >= TimeSpan.FromHours(1) ? Rollup.HourMs : Rollup.MinuteMs;
+        var span = (long)(range.Length().TotalMilliseconds / unit);
+        return (Rollup.Floor(nowMs, unit) - span + 1) * unit;
+    }
+
+    public override void Dispose()
+    {
+        _importer.Imported -= OnImported;
+        _tickGate.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using VibeDashboard.Configuration;
+
+namespace VibeDashboard.Aggregation;
+
+/// <summary>
+/// SLO maths (BRIEF.md): burn rate = error ratio ÷ (1 − objective); multiwindow, multi-burn-rate alerts for a
+/// 30-day SLO: page when (1h &gt; 14.4 and 5m &gt; 14.4) or (6h &gt; 6 and 30m &gt; 6); ticket when
+/// (1d &gt; 3 and 2h &gt; 3) or (3d &gt; 1 and 6h &gt; 1). A window with fewer SLI events than the
+/// minimum-traffic guard never counts towards an alert.
+/// </summary>
+internal static class SloEvaluator
+{
+    public const string Ok = "ok";
+    public const string Ticket = "ticket";
+    public const string Page = "page";
+
+    /// <summary>The windows a burn rate is published for (the SLO window itself is the budget).</summary>
+    public static readonly IReadOnlyList<string> BurnWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+    private static readonly (string Long, string Short, double Threshold, string State)[] Rules =
+    [
+        ("1h", "5m", 14.4, Page), ("6h", "30m", 6, Page), ("1d", "2h", 3, Ticket), ("3d", "6h", 1, Ticket),
+    ];
+
+    public static (SloStatus Status, string Reason) Evaluate(MetricEngine engine, int index, AggregationOptions options)
+    {
+        var slo = engine.Slos[index];
+        var budget = 1 - slo.Objective;
+        var burns = new Dictionary<string, double?>(StringComparer.Ordinal);
+        var eligible = new Dictionary<string, bool>(StringComparer.Ordinal);
+        for (var w = 0; w < Windows.All.Count; w++)
+        {
+            var name = Windows.All[w].Name;
+            if (!BurnWindows.Contains(name))
+            {
+                continue;
+            }
+
+            var (good, total) = engine.Slo(index, w);
+            burns[name] = total > 0 ? (total - good) / total / budget : null;
+            eligible[name] = total > 0 && total >= options.MinEventsFor(name);
+        }
+
+        var state = Ok;
+        var reason = "no burn-rate rule fires";
+        foreach (var (longWindow, shortWindow, threshold, ruleState) in Rules)
+        {
+            bool Over(string w) => eligible[w] && burns[w] > threshold;
+            if (Over(longWindow) && Over(shortWindow) && (state == Ok || ruleState == Page && state != Page))
+            {
+                state = ruleState;
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"burn {longWindow} {burns[longWindow]:0.##} and {shortWindow} {burns[shortWindow]:0.##} over {threshold}");
+            }
+        }
+
+        var sloWindow = Windows.All.Select((x, i) => (x, i)).First(x => x.x.Name == slo.Window);
+        var (g, t) = engine.Slo(index, sloWindow.i);
+        var bad = t - g;
+        double? remaining = t > 0 ? 1 - (bad / (budget * t)) : null;
+        var status = new SloStatus(
+            slo.Key,
+            string.IsNullOrEmpty(slo.Name) ? slo.Key : slo.Name,
+            slo.Objective,
+            t > 0 ? g / t : null,
+            remaining,
+            remaining * budget * sloWindow.x.Length.TotalMinutes,
+            t > 0 ? (budget * t) - bad : null,
+            burns,
+            state,
+            (long)g,
+            (long)t);
+        return (status, reason);
+    }
+}

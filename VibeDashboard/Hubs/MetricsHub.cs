@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.SignalR;
+using VibeDashboard.Aggregation;
+
+namespace VibeDashboard.Hubs;
+
+/// <summary>What a hub client receives: every new snapshot, and the current one on connect.</summary>
+public interface IMetricsClient
+{
+    Task Snapshot(Snapshot snapshot);
+}
+
+/// <summary>
+/// <c>/hubs/metrics</c>, for clients outside the Blazor circuit (wall displays, scripts). A client that joins
+/// late gets the current snapshot at once, so it misses nothing that matters; later ones come from
+/// <see cref="MetricsBroadcaster"/>.
+/// </summary>
+public sealed class MetricsHub(IMetricsFeed feed) : Hub<IMetricsClient>
+{
+    public const string Path = "/hubs/metrics";
+
+    public override async Task OnConnectedAsync()
+    {
+        await Clients.Caller.Snapshot(feed.Current);
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Pull the current snapshot (a client that suspects it missed one).</summary>
+    public Snapshot Current() => feed.Current;
+}
