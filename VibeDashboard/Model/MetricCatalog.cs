@@ -16,9 +16,9 @@ public enum MetricUnit
     Bytes,
 }
 
-/// <summary>One operating metric as the UI presents it.</summary>
+/// <summary>One operating metric as the UI presents it. <paramref name="HasPercentiles"/>: latencies and per-app distributions (p50/p95/p99).</summary>
 /// <param name="HigherIsBetter">Null when neither direction is good or bad by itself (e.g. artifact growth).</param>
-public sealed record MetricInfo(string Key, string Name, MetricUnit Unit, bool IsLatency, bool? HigherIsBetter, string Description);
+public sealed record MetricInfo(string Key, string Name, MetricUnit Unit, bool HasPercentiles, bool? HigherIsBetter, string Description);
 
 /// <summary>A metric area of BRIEF.md, with its metrics and the offender lists that belong to it.</summary>
 public sealed record MetricArea(string Key, string Title, IReadOnlyList<MetricInfo> Metrics, IReadOnlyList<OffenderKind> Offenders);
@@ -28,7 +28,7 @@ public static class MetricCatalog
 {
     public static readonly MetricInfo CompletionSuccessRate = new(MetricKeys.CompletionSuccessRate, "Completion success rate", MetricUnit.Ratio, false, true, "Generations that completed, of those started");
     public static readonly MetricInfo TimeToDeployable = new(MetricKeys.TimeToDeployableMs, "Time to deployable", MetricUnit.Milliseconds, true, false, "First deployment minus generation start, per app");
-    public static readonly MetricInfo FixLoopCount = new(MetricKeys.FixLoopCount, "Fix loops per app", MetricUnit.Count, false, false, "Runtime errors found and fix rounds per app");
+    public static readonly MetricInfo FixLoopCount = new(MetricKeys.FixLoopCount, "Fix loops per app", MetricUnit.Count, true, false, "Runtime errors found and fix rounds per app");
     public static readonly MetricInfo PreviewStartupLatency = new(MetricKeys.PreviewStartupLatencyMs, "Preview startup latency", MetricUnit.Milliseconds, true, false, "Preview deployment duration");
     public static readonly MetricInfo CrashRestartRate = new(MetricKeys.CrashRestartRate, "Crash/restart rate", MetricUnit.PerHour, false, false, "Sandbox crashes and restarts per preview hour");
     public static readonly MetricInfo Availability = new(MetricKeys.Availability, "Availability", MetricUnit.Ratio, false, true, "Probes that succeeded");
@@ -39,7 +39,7 @@ public static class MetricCatalog
     public static readonly MetricInfo RuntimeCostPerPreviewHour = new(MetricKeys.RuntimeCostPerPreviewHourUsd, "Runtime cost per preview hour", MetricUnit.Usd, false, false, "Runtime spend divided by preview hours");
     public static readonly MetricInfo ProviderErrorRate = new(MetricKeys.ProviderErrorRate, "Provider error rate", MetricUnit.Ratio, false, false, "LLM calls that failed");
     public static readonly MetricInfo AuthFailureRate = new(MetricKeys.AuthFailureRate, "Auth failure rate", MetricUnit.Ratio, false, false, "Failed auth attempts, of all attempts");
-    public static readonly MetricInfo RateLimitBreaches = new(MetricKeys.RateLimitBreaches, "Rate-limit breaches", MetricUnit.PerHour, false, false, "Requests refused by a rate limiter, per hour");
+    public static readonly MetricInfo RateLimitBreaches = new(MetricKeys.RateLimitBreaches, "Rate-limit breaches", MetricUnit.Count, false, false, "Requests refused by a rate limiter in the window");
 
     public static readonly MetricArea Generation = new("generation", "Generation quality",
         [CompletionSuccessRate, TimeToDeployable, FixLoopCount], [OffenderKind.AppsByFixLoops]);

@@ -47,13 +47,13 @@ public sealed record MetricHeadline(MetricInfo Metric, string Value, string? Per
     public static MetricHeadline From(MetricInfo metric, MetricValue? value)
     {
         string? percentiles = null;
-        if (metric.IsLatency && value is not null && (value.P50 ?? value.P95 ?? value.P99) is not null)
+        if (metric.HasPercentiles && value is not null && (value.P50 ?? value.P95 ?? value.P99) is not null)
         {
             percentiles = $"p50 {ValueFormat.Format(value.P50, metric.Unit)} · p95 {ValueFormat.Format(value.P95, metric.Unit)} · p99 {ValueFormat.Format(value.P99, metric.Unit)}";
         }
 
         // For latencies the headline is p95: the mean hides exactly the tail the SLO is about.
-        var headline = metric.IsLatency && value?.P95 is not null ? value.P95 : value?.Value;
+        var headline = metric.HasPercentiles && value?.P95 is not null ? value.P95 : value?.Value;
         return new MetricHeadline(metric, ValueFormat.Format(headline, metric.Unit), percentiles, value?.Count ?? 0);
     }
 }

@@ -50,11 +50,11 @@ public static class ChartConfigs
     /// <summary>A metric over the range: p50/p95/p99 for latencies, the value otherwise.</summary>
     public static ApexChartConfig Metric(MetricInfo metric, IReadOnlyList<SeriesPoint> points) => new()
     {
-        Type = metric.IsLatency ? ChartType.Line : ChartType.Area,
+        Type = metric.HasPercentiles ? ChartType.Line : ChartType.Area,
         Unit = metric.Unit,
         YMin = 0,
         YMax = metric.Unit == MetricUnit.Ratio ? 1 : null,
-        Series = metric.IsLatency
+        Series = metric.HasPercentiles
             ?
             [
                 ChartSeries.From("p50", points, p => p.At, p => p.P50),
@@ -72,7 +72,7 @@ public static class ChartConfigs
         Height = 200,
         YMin = 0,
         Categories = [.. values.Select(v => v.Tier)],
-        Series = [new ChartSeries(metric.IsLatency ? "p95" : metric.Name, [.. values.Select((_, i) => (long)i)], [.. values.Select(v => v.Value)])],
+        Series = [new ChartSeries(metric.HasPercentiles ? "p95" : metric.Name, [.. values.Select((_, i) => (long)i)], [.. values.Select(v => v.Value)])],
     };
 
     /// <summary>Averages neighbours down to at most <paramref name="max"/> points (the last point kept as is).</summary>
