@@ -57,6 +57,8 @@ public sealed class MetricAreaPageTests : DashboardComponentTest
         Assert.Contains("Series:preview_startup_latency_ms:7d:free", Feed.Queries);
         Assert.Equal("/metrics/runtime?range=7d&tier=pro", page.Find("[data-testid=tier-pro]").GetAttribute("href"));
         Assert.Equal("/metrics/runtime?range=7d", page.Find("[data-testid=tier-all]").GetAttribute("href"));
+        Assert.Contains("mud-button-filled", page.Find("[data-testid=tier-free]").ClassName);
+        Assert.DoesNotContain("mud-button-filled", page.Find("[data-testid=tier-all]").ClassName);
         Assert.Equal("/metrics/runtime?tier=free", page.Find("[data-testid=range-6h]").GetAttribute("href"));
     }
 
