@@ -20,6 +20,11 @@ public sealed class StoreSchema(SqliteConnectionFactory connections)
         "duration_ms", "cost_usd", "tokens_in", "tokens_out", "provider", "model", "error_code", "message", "attrs_json",
     ];
 
+    /// <summary>The time index of ops_events; a bulk load into an empty table builds it once at the end instead of row by row.</summary>
+    public const string OccurredAtIndexSql = "CREATE INDEX IF NOT EXISTS ix_ops_events_occurred_at ON ops_events (occurred_at)";
+
+    public const string DropOccurredAtIndexSql = "DROP INDEX IF EXISTS ix_ops_events_occurred_at";
+
     private const string CreateSql = """
         CREATE TABLE IF NOT EXISTS _vd_meta (key TEXT PRIMARY KEY, value TEXT);
         CREATE TABLE IF NOT EXISTS _vd_imports (

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using VibeDashboard.Aggregation;
+using VibeDashboard.Storage;
+using static VibeDashboard.Benchmarks.AggregationBench;
+
+namespace VibeDashboard.Benchmarks;
+
+/// <summary>
+/// Full recompute over 30 days of ops_events next to hand-written SQL in the sqlite3 CLI computing the same
+/// per-window, per-tier counts and latency percentiles. Goal: aggregator ≤ 0.3 × SQL.
+/// </summary>
+public sealed class RecomputeBenchmark : IBenchmark
+{
+    public string Name => "recompute";
+
+    public string Description => "full recompute of 30 days (1 M and 5 M events; --events N) vs sqlite3 CLI SQL";
+
+    // Per window (minute- or hour-aligned, as the aggregator's) and tier: counts by event type and status, and
+    // p50/p95/p99 of preview startup and D1 latency by nearest rank. Windows are computed on the fly from now.
+    private const string BaselineSql = """
+        CREATE TEMP TABLE w AS SELECT * FROM (VALUES ('5m', 5, 60000), ('30m', 30, 60000), ('1h', 60, 60000), ('2h', 120, 60000),
+            ('6h', 360, 60000), ('1d', 1440, 60000), ('3d', 72, 3600000), ('30d', 720, 3600000));
+        CREATE TEMP TABLE win AS SELECT column1 AS name, ((CAST(strftime('%s','now') AS INTEGER) * 1000 / column3) - column2 + 1) * column3 AS start FROM w;
+        SELECT win.name, e.policy_tier, e.event_type, SUM(e.status = 'error'), COUNT(*), SUM(e.cost_usd)
+        FROM win JOIN ops_events e ON e.occurred_at >= win.start
+        GROUP BY win.name, e.policy_tier, e.event_type;
+        WITH s AS (
+            SELECT win.name AS w, e.policy_tier AS tier, e.event_type AS t, e.duration_ms AS d,
+                   ROW_NUMBER() OVER (PARTITION BY win.name, e.policy_tier, e.event_type ORDER BY e.duration_ms) AS rn,
+                   COUNT(*) OVER (PARTITION BY win.name, e.policy_tier, e.event_type) AS n
+            FROM win JOIN ops_events e ON e.occurred_at >= win.start
+            WHERE e.event_type IN ('deployment_completed', 'd1_query') AND e.duration_ms IS NOT NULL)
+        SELECT w, tier, t, MAX(n),
+               MIN(CASE WHEN rn >= 0.50 * n THEN d END), MIN(CASE WHEN rn >= 0.95 * n THEN d END), MIN(CASE WHEN rn >= 0.99 * n THEN d END)
+        FROM s GROUP BY w, tier, t;
+        """;
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        long[] sizes = Option(args, "--events") is { } n ? [n] : [1_000_000, 5_000_000];
+        Console.WriteLine($"{"events",10} {"aggregator",14} {"sqlite3 SQL",14} {"ratio",7}  (goal ≤ 0.30)");
+        foreach (var size in sizes)
+        {
+            var path = TempStorePath();
+            await using (var services = Services(path))
+            {
+                await services.GetRequiredService<StoreSchema>().EnsureCreatedAsync();
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                await InsertAsync(services.GetRequiredService<SqliteConnectionFactory>(), size, now - (30L * 24 * 3_600_000), now, 1, "b");
+
+                var aggregator = services.GetRequiredService<MetricsAggregator>();
+                await aggregator.TickAsync(); // warm-up: JIT, page cache
+                var runs = new List<double>();
+                for (var i = 0; i < 3; i++)
+                {
+                    // A new import id forces the full recompute path, as after an import.
+                    await services.GetRequiredService<ImportHistoryRepository>().AddAsync(new ImportRecord { Source = "bench", Outcome = "Succeeded" });
+                    runs.Add(await TimeAsync(() => aggregator.TickAsync()));
+                }
+
+                var sql = new List<double>();
+                for (var i = 0; i < 2; i++)
+                {
+                    sql.Add(await TimeAsync(() => RunSqliteAsync(path)));
+                }
+
+                var ours = runs.Min();
+                var theirs = sql.Min();
+                Console.WriteLine($"{size,10:N0} {Ms(ours),14} {Ms(theirs),14} {ours / theirs,7:0.00}");
+            }
+
+            Cleanup(path);
+        }
+
+        return 0;
+    }
+
+    private static async Task RunSqliteAsync(string path)
+    {
+        var start = new ProcessStartInfo("sqlite3", [path]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(BaselineSql);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await output;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("sqlite3 failed: " + error);
+        }
+    }
+}
