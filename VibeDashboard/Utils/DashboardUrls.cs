@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.WebUtilities;
+using VibeDashboard.Aggregation;
+
 namespace VibeDashboard.Utils;
 
 /// <summary>Every link of the dashboard, built in one place so pages and tests agree on them.</summary>
@@ -7,4 +10,66 @@ public static class DashboardUrls
     public const string Imports = "/imports";
     public const string Healthz = "/healthz";
     public const string Readyz = "/readyz";
+
+    /// <summary>Query parameter names shared by the pages' <c>[SupplyParameterFromQuery]</c> properties.</summary>
+    public const string RangeParameter = "range";
+    public const string TierParameter = "tier";
+
+    /// <summary>The range every page shows when the URL names none (and which links therefore leave out).</summary>
+    public const DashboardRange DefaultRange = DashboardRange.SixHours;
+
+    public static string Overview(DashboardRange range = DefaultRange) => WithQuery(Home, range, null);
+
+    public static string Slo(string sloKey, DashboardRange range = DefaultRange) =>
+        WithQuery($"/slo/{Uri.EscapeDataString(sloKey)}", range, null);
+
+    public static string Metrics(string area, DashboardRange range = DefaultRange, string? tier = null) =>
+        WithQuery($"/metrics/{Uri.EscapeDataString(area)}", range, tier);
+
+    /// <summary>The same page with another range (tier and the path kept): for range pickers.</summary>
+    public static string WithRange(string currentUri, DashboardRange range) => Replace(currentUri, RangeParameter, range == DefaultRange ? null : range.ToQuery());
+
+    /// <summary>The same page with another tier (null = all tiers).</summary>
+    public static string WithTier(string currentUri, string? tier) => Replace(currentUri, TierParameter, string.IsNullOrEmpty(tier) ? null : tier);
+
+    private static string WithQuery(string path, DashboardRange range, string? tier)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (range != DefaultRange)
+        {
+            query.Add(new(RangeParameter, range.ToQuery()));
+        }
+
+        if (!string.IsNullOrEmpty(tier))
+        {
+            query.Add(new(TierParameter, tier));
+        }
+
+        return query.Count == 0 ? path : QueryHelpers.AddQueryString(path, query);
+    }
+
+    private static string Replace(string currentUri, string name, string? value)
+    {
+        // Works on absolute and relative URIs alike; the result is always relative (path + query).
+        var uri = new Uri(new Uri("http://x"), currentUri);
+        var query = QueryHelpers.ParseQuery(uri.Query)
+            .Where(q => q.Key != name)
+            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+            .ToList();
+        if (value is not null)
+        {
+            query.Add(new(name, value));
+        }
+
+        // A stable order keeps links comparable (range before tier).
+        query.Sort((a, b) => Order(a.Key).CompareTo(Order(b.Key)));
+        return query.Count == 0 ? uri.AbsolutePath : QueryHelpers.AddQueryString(uri.AbsolutePath, query);
+    }
+
+    private static int Order(string key) => key switch
+    {
+        RangeParameter => 0,
+        TierParameter => 1,
+        _ => 2,
+    };
 }

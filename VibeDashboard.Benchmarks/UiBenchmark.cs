@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Playwright;
+using VibeDashboard.Hosting;
+
+namespace VibeDashboard.Benchmarks;
+
+/// <summary>
+/// <c>ui</c>: (1) first load to interactive of the overview in headless Chromium next to a static page served by
+/// the same host (goal ≤ 2.5×); (2) managed memory per open overview circuit with 100 circuits open (goal ≤ 300 KB).
+/// The circuits are 100 same-origin iframes of one page, so the browser stays affordable and the benchmark's own
+/// Playwright objects do not grow with the count; a circuit handler confirms how many circuits are open.
+/// </summary>
+public sealed class UiBenchmark : IBenchmark
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    public string Name => "ui";
+
+    public string Description => "overview load-to-interactive vs a static page; managed memory per open circuit [--loads N] [--circuits N]";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var loads = IntOption(args, "--loads", 7);
+        var circuits = IntOption(args, "--circuits", 100);
+        // Another page (e.g. /imports) gives the shell's own cost per circuit for comparison.
+        var framePath = StringOption(args, "--path", "/");
+        var directory = Path.Combine(Path.GetTempPath(), "vd-bench-ui", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var counter = new CircuitCounter();
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(VibeDashboardHosting).Assembly.GetName().Name,
+            EnvironmentName = Environments.Development, // serves package static assets from the build output
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = Path.Combine(directory, "store.db"),
+            ["Demo:Days"] = "7",
+        });
+        builder.AddVibeDashboard();
+        builder.Services.AddSingleton<CircuitHandler>(counter);
+        await using var app = builder.Build();
+        app.MapVibeDashboard();
+        app.MapGet("/bench/static", () => Results.Content(StaticPage(), "text/html"));
+        app.MapGet("/bench/frames", (int n) => Results.Content(FramesPage(n, framePath), "text/html"));
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        Console.WriteLine($"ui benchmark · host {baseUrl} · Chromium {ChromiumPath} · {Environment.ProcessorCount} cores");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run"],
+        });
+
+        // 1. Load to interactive, each load in a fresh context (cold cache), one warm-up each first.
+        await LoadStaticAsync(browser, baseUrl);
+        await LoadOverviewAsync(browser, baseUrl);
+        var statics = new List<double>();
+        var overviews = new List<double>();
+        for (var i = 0; i < loads; i++)
+        {
+            statics.Add(await LoadStaticAsync(browser, baseUrl));
+            overviews.Add(await LoadOverviewAsync(browser, baseUrl));
+        }
+
+        var staticMedian = Median(statics);
+        var overviewMedian = Median(overviews);
+        var ratio = overviewMedian / staticMedian;
+        Console.WriteLine();
+        Console.WriteLine($"{"first load to interactive (median of " + loads + ")",-48} {"ms",10} {"goal",12}");
+        Console.WriteLine($"{"  static page, same host (load event)",-48} {F(staticMedian),10}");
+        Console.WriteLine($"{"  overview (circuit live + SLO cards drawn)",-48} {F(overviewMedian),10}");
+        Console.WriteLine($"{"  ratio overview / static",-48} {ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×",10} {"≤ 2.5×",12} {(ratio <= 2.5 ? "met" : "MISSED")}");
+
+        // 2. Managed memory per open overview circuit.
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(300_000);
+        await page.GotoAsync($"{baseUrl}/bench/frames?n=0");
+        var before = SettledManagedBytes();
+        var openBefore = counter.Open;
+        var stopwatch = Stopwatch.StartNew();
+        await page.GotoAsync($"{baseUrl}/bench/frames?n={circuits}");
+        await page.WaitForFunctionAsync(
+            "n => [...document.querySelectorAll('iframe')].filter(f => f.contentDocument?.querySelector('.vd-root[data-interactive=true]')).length >= n",
+            circuits,
+            new PageWaitForFunctionOptions { PollingInterval = 500, Timeout = 600_000 });
+        var opened = counter.Open - openBefore;
+        // Let the live pages run a few chart ticks so their steady state is what gets measured.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var after = SettledManagedBytes();
+        var perCircuit = (after - before) / (double)Math.Max(1, opened);
+        Console.WriteLine();
+        Console.WriteLine($"{"managed memory per open circuit of " + framePath,-48} {"KB",10} {"goal",12}");
+        Console.WriteLine($"{"  circuits open (counted by a circuit handler)",-48} {opened,10}   (all live after {stopwatch.Elapsed.TotalSeconds:0} s)");
+        Console.WriteLine($"{"  managed heap before / after",-48} {F(before / 1024d) + " / " + F(after / 1024d),10}");
+        Console.WriteLine($"{"  per circuit",-48} {F(perCircuit / 1024),10} {"≤ 300 KB",12} {(perCircuit / 1024 <= 300 ? "met" : "MISSED")}");
+
+        await context.CloseAsync();
+        await app.StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    private static async Task<double> LoadStaticAsync(IBrowser browser, string baseUrl)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await page.GotoAsync($"{baseUrl}/bench/static", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 120_000 });
+        return stopwatch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<double> LoadOverviewAsync(IBrowser browser, string baseUrl)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await page.GotoAsync($"{baseUrl}/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
+        await page.Locator(".vd-root[data-interactive=true] [data-testid^=slo-card-]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        return stopwatch.Elapsed.TotalMilliseconds;
+    }
+
+    private static long SettledManagedBytes()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    // The baseline: a page of the same host with the same stylesheets and a comparable amount of markup, no circuit.
+    private static string StaticPage() => $$"""
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><base href="/">
+        <link rel="icon" type="image/svg+xml" href="favicon.svg">
+        <link rel="stylesheet" href="_content/MudBlazor/MudBlazor.min.css"><link rel="stylesheet" href="app.css">
+        <title>static</title></head><body><div class="vd-root"><h1>Is the platform healthy?</h1>
+        {{string.Concat(Enumerable.Range(0, 10).Select(i => $"<div class=\"mud-paper pa-3\"><h6>card {i}</h6><p>99.9 %</p></div>"))}}
+        </div></body></html>
+        """;
+
+    private static string FramesPage(int n, string path) => $$"""
+        <!DOCTYPE html><html><head><meta charset="utf-8"><title>frames</title>
+        <style>iframe { width: 400px; height: 300px; border: 0; }</style></head><body>
+        {{string.Concat(Enumerable.Range(0, n).Select(_ => $"<iframe src=\"{path}\" loading=\"eager\"></iframe>"))}}
+        </body></html>
+        """;
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string F(double value) => value.ToString("#,0.0", CultureInfo.InvariantCulture);
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed class CircuitCounter : CircuitHandler
+    {
+        private int _open;
+
+        public int Open => Volatile.Read(ref _open);
+
+        public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _open);
+            return Task.CompletedTask;
+        }
+
+        public override Task OnCircuitClosedAsync(Circuit circuit, CancellationToken cancellationToken)
+        {
+            Interlocked.Decrement(ref _open);
+            return Task.CompletedTask;
+        }
+    }
+}

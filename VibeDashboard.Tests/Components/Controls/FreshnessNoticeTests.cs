@@ -1,0 +1,45 @@
+using Bunit;
+using VibeDashboard.Components.Controls;
+using VibeDashboard.Tests.Infrastructure;
+
+namespace VibeDashboard.Tests.Components.Controls;
+
+public sealed class FreshnessNoticeTests : DashboardComponentTest
+{
+    [Fact]
+    public async Task Shows_the_age_then_turns_into_a_banner_past_stale_after_without_new_data()
+    {
+        Health.StaleAfter = TimeSpan.FromMinutes(10);
+        await ImportEventsAsync(Time.GetUtcNow().AddMinutes(-2));
+
+        var notice = Render<FreshnessNotice>();
+
+        Assert.Equal("data 2 min old", notice.Find("[data-testid=freshness-badge]").TextContent.Trim());
+        Assert.Empty(notice.FindAll("[data-testid=stale-banner]"));
+
+        Time.Advance(TimeSpan.FromMinutes(9));
+
+        notice.WaitForAssertion(() => Assert.Contains("11 min old", notice.Find("[data-testid=stale-banner]").TextContent));
+        Assert.Empty(notice.FindAll("[data-testid=freshness-badge]"));
+    }
+
+    [Fact]
+    public async Task New_data_clears_the_banner()
+    {
+        await ImportEventsAsync(Time.GetUtcNow().AddHours(-1));
+        var notice = Render<FreshnessNotice>();
+        Assert.Single(notice.FindAll("[data-testid=stale-banner]"));
+
+        await ImportEventsAsync(Time.GetUtcNow().AddSeconds(-5));
+
+        notice.WaitForAssertion(() => Assert.Equal("data 5 s old", notice.Find("[data-testid=freshness-badge]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void An_empty_store_is_stale()
+    {
+        var notice = Render<FreshnessNotice>();
+
+        Assert.Contains("no data at all", notice.Find("[data-testid=stale-banner]").TextContent);
+    }
+}

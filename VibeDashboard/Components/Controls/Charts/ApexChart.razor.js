@@ -1,0 +1,132 @@
+// The only script that talks to ApexCharts (loaded globally from lib/apexcharts). One chart per element id.
+const charts = new Map();
+
+const palettes = {
+  dark: {
+    series: ["#818CF8", "#38BDF8", "#F472B6", "#4ADE80", "#FBBF24", "#A78BFA"],
+    tones: { neutral: "#94A3B8", ok: "#4ADE80", warning: "#FBBF24", critical: "#F87171", info: "#818CF8" },
+    fore: "#CBD5E1",
+    grid: "#2A2F3C",
+  },
+  light: {
+    series: ["#4F46E5", "#0284C7", "#DB2777", "#15803D", "#B45309", "#7C3AED"],
+    tones: { neutral: "#64748B", ok: "#15803D", warning: "#B45309", critical: "#B91C1C", info: "#4F46E5" },
+    fore: "#334155",
+    grid: "#E2E8F0",
+  },
+};
+
+function formatter(unit) {
+  const num = (v, d) => Number(v).toLocaleString("en-US", { maximumFractionDigits: d });
+  switch (unit) {
+    case "ratio": return v => v == null ? "—" : `${num(v * 100, Math.abs(v) >= 0.99 ? 2 : 1)} %`;
+    case "milliseconds": return v => v == null ? "—" : Math.abs(v) < 1000 ? `${num(v, 1)} ms` : `${num(v / 1000, 2)} s`;
+    case "usd": return v => v == null ? "—" : `$${num(v, Math.abs(v) < 0.01 ? 4 : 2)}`;
+    case "perHour": return v => v == null ? "—" : `${num(v, 2)} /h`;
+    case "bytes": return v => {
+      if (v == null) return "—";
+      const units = ["B", "KB", "MB", "GB", "TB"];
+      let i = 0;
+      while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+      return `${num(v, i === 0 ? 0 : 1)} ${units[i]}`;
+    };
+    default: return v => v == null ? "—" : num(v, 2);
+  }
+}
+
+function toOptions(c) {
+  const p = c.dark ? palettes.dark : palettes.light;
+  const format = formatter(c.unit);
+  const categories = c.categories ?? null;
+  const series = (c.series ?? []).map(s => ({
+    name: s.name,
+    data: categories ? s.y : s.x.map((x, i) => [x, s.y[i]]),
+  }));
+  const colors = (c.series ?? []).map((s, i) => s.color ? (p.tones[s.color] ?? s.color) : p.series[i % p.series.length]);
+  return {
+    chart: {
+      type: c.type,
+      height: c.height,
+      background: "transparent",
+      foreColor: p.fore,
+      animations: { enabled: false },
+      toolbar: { show: false },
+      zoom: { enabled: false },
+      sparkline: { enabled: !!c.sparkline },
+      fontFamily: "inherit",
+    },
+    theme: { mode: c.dark ? "dark" : "light" },
+    colors,
+    series,
+    stroke: { width: c.type === "bar" ? 0 : (c.sparkline ? 2 : 2), curve: c.stepped ? "stepline" : "straight" },
+    fill: c.type === "area" ? { type: "solid", opacity: 0.25 } : { opacity: 1 },
+    dataLabels: { enabled: false },
+    markers: { size: 0 },
+    legend: { show: !c.sparkline && series.length > 1, labels: { colors: p.fore } },
+    grid: { borderColor: p.grid, strokeDashArray: 3 },
+    xaxis: categories
+      ? { type: "category", categories }
+      : { type: "datetime", labels: { datetimeUTC: true } },
+    yaxis: {
+      min: c.yMin ?? undefined,
+      max: c.yMax ?? undefined,
+      forceNiceScale: c.yMin == null && c.yMax == null,
+      labels: { formatter: format },
+    },
+    tooltip: { theme: c.dark ? "dark" : "light", x: { format: "dd MMM HH:mm" }, y: { formatter: format } },
+    annotations: {
+      yaxis: (c.thresholds ?? []).map(t => ({
+        y: t.y,
+        borderColor: p.tones[t.tone] ?? p.tones.neutral,
+        strokeDashArray: 4,
+        label: {
+          text: t.label,
+          borderColor: "transparent",
+          position: "left",
+          textAnchor: "start",
+          style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[t.tone] ?? p.tones.neutral, fontSize: "10px" },
+        },
+      })),
+    },
+    noData: { text: "no data in this range", style: { color: p.fore } },
+  };
+}
+
+// Everything but the data: when only the data changed, updateSeries is much cheaper than updateOptions.
+function shapeOf(c) {
+  return JSON.stringify({ ...c, series: (c.series ?? []).map(s => [s.name, s.color]) });
+}
+
+export function render(id, config) {
+  const element = document.getElementById(id);
+  if (!element || typeof ApexCharts === "undefined") {
+    return;
+  }
+  destroy(id);
+  const chart = new ApexCharts(element, toOptions(config));
+  charts.set(id, { chart, shape: shapeOf(config) });
+  chart.render();
+}
+
+export function update(id, config) {
+  const entry = charts.get(id);
+  if (!entry) {
+    render(id, config);
+    return;
+  }
+  const shape = shapeOf(config);
+  if (shape === entry.shape) {
+    entry.chart.updateSeries(toOptions(config).series, false);
+  } else {
+    entry.shape = shape;
+    entry.chart.updateOptions(toOptions(config), false, false, false);
+  }
+}
+
+export function destroy(id) {
+  const entry = charts.get(id);
+  if (entry) {
+    charts.delete(id);
+    entry.chart.destroy();
+  }
+}

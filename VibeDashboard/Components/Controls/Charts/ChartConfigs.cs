@@ -1,0 +1,106 @@
+using VibeDashboard.Aggregation;
+using VibeDashboard.Model;
+
+namespace VibeDashboard.Components.Controls.Charts;
+
+/// <summary>The dashboard's charts, built from the feed's series. Pure functions of their inputs.</summary>
+public static class ChartConfigs
+{
+    /// <summary>Sparklines never need more points than a card is wide.</summary>
+    public const int SparklinePoints = 120;
+
+    public static ApexChartConfig SloSparkline(IReadOnlyList<SloPoint> points, SloStatus? slo, StateTone tone) => new()
+    {
+        Type = ChartType.Area,
+        Sparkline = true,
+        Height = 56,
+        Unit = MetricUnit.Ratio,
+        Series = [ChartSeries.From("SLI", Downsample(points, SparklinePoints), p => p.At, p => p.Sli, ToneName(tone))],
+        Thresholds = slo is null ? [] : [new ChartThreshold(slo.Objective, "", ChartTone.Neutral)],
+    };
+
+    public static ApexChartConfig SliVersusObjective(IReadOnlyList<SloPoint> points, SloStatus? slo) => new()
+    {
+        Type = ChartType.Line,
+        Unit = MetricUnit.Ratio,
+        YMax = 1,
+        Series = [ChartSeries.From("SLI", points, p => p.At, p => p.Sli)],
+        Thresholds = slo is null ? [] : [new ChartThreshold(slo.Objective, $"objective {ValueFormat.Percent(slo.Objective)}", ChartTone.Critical)],
+    };
+
+    public static ApexChartConfig BurnRate(IReadOnlyList<SloPoint> points) => new()
+    {
+        Type = ChartType.Line,
+        Unit = MetricUnit.Count,
+        YMin = 0,
+        Series = [ChartSeries.From("burn rate", points, p => p.At, p => p.BurnRate)],
+        Thresholds = [.. SloCatalog.BurnThresholds.Select(t => new ChartThreshold(t.Rate, t.Label, t.Rate >= 6 ? ChartTone.Critical : ChartTone.Warning))],
+    };
+
+    public static ApexChartConfig BudgetBurnDown(IReadOnlyList<SloPoint> points) => new()
+    {
+        Type = ChartType.Area,
+        Unit = MetricUnit.Ratio,
+        YMax = 1,
+        Stepped = true,
+        Series = [ChartSeries.From("error budget left", points, p => p.At, p => p.BudgetRemaining, "info")],
+        Thresholds = [new ChartThreshold(0, "budget spent", ChartTone.Critical)],
+    };
+
+    /// <summary>A metric over the range: p50/p95/p99 for latencies, the value otherwise.</summary>
+    public static ApexChartConfig Metric(MetricInfo metric, IReadOnlyList<SeriesPoint> points) => new()
+    {
+        Type = metric.HasPercentiles ? ChartType.Line : ChartType.Area,
+        Unit = metric.Unit,
+        YMin = 0,
+        YMax = metric.Unit == MetricUnit.Ratio ? 1 : null,
+        Series = metric.HasPercentiles
+            ?
+            [
+                ChartSeries.From("p50", points, p => p.At, p => p.P50),
+                ChartSeries.From("p95", points, p => p.At, p => p.P95),
+                ChartSeries.From("p99", points, p => p.At, p => p.P99),
+            ]
+            : [ChartSeries.From(metric.Name, points, p => p.At, p => p.Value)],
+    };
+
+    /// <summary>A metric's value per policy tier, as bars (the per-tier split).</summary>
+    public static ApexChartConfig TierSplit(MetricInfo metric, IReadOnlyList<(string Tier, double? Value)> values) => new()
+    {
+        Type = ChartType.Bar,
+        Unit = metric.Unit,
+        Height = 200,
+        YMin = 0,
+        Categories = [.. values.Select(v => v.Tier)],
+        Series = [new ChartSeries(metric.HasPercentiles ? "p95" : metric.Name, [.. values.Select((_, i) => (long)i)], [.. values.Select(v => v.Value)])],
+    };
+
+    /// <summary>Averages neighbours down to at most <paramref name="max"/> points (the last point kept as is).</summary>
+    public static IReadOnlyList<SloPoint> Downsample(IReadOnlyList<SloPoint> points, int max)
+    {
+        if (points.Count <= max)
+        {
+            return points;
+        }
+
+        var size = (int)Math.Ceiling(points.Count / (double)max);
+        var result = new List<SloPoint>(max + 1);
+        for (var start = 0; start < points.Count; start += size)
+        {
+            var end = Math.Min(start + size, points.Count);
+            var bucket = points.Skip(start).Take(end - start).ToList();
+            var slis = bucket.Where(p => p.Sli is not null).Select(p => p.Sli!.Value).ToList();
+            result.Add(new SloPoint(bucket[^1].At, slis.Count == 0 ? null : slis.Average(), bucket[^1].BurnRate, bucket[^1].BudgetRemaining));
+        }
+
+        return result;
+    }
+
+    private static string? ToneName(StateTone tone) => tone switch
+    {
+        StateTone.Critical => "critical",
+        StateTone.Warning => "warning",
+        StateTone.Ok => "ok",
+        _ => null,
+    };
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Components;
+using VibeDashboard.Aggregation;
+using VibeDashboard.Components.Controls.Charts;
+using VibeDashboard.Model;
+using VibeDashboard.Utils;
+
+namespace VibeDashboard.Components.Pages;
+
+/// <summary>"Is the platform healthy?": SLO cards, alert strip and one tile per metric area, live.</summary>
+public sealed partial class Overview
+{
+    private static readonly ApexChartConfig NoData = new() { Sparkline = true, Height = 56, Type = ChartType.Area };
+
+    private OverviewModel _model = OverviewModel.Empty;
+    private Dictionary<string, ApexChartConfig> _sparklines = [];
+
+    [SupplyParameterFromQuery(Name = DashboardUrls.RangeParameter)] public string? Range { get; set; }
+
+    private DashboardRange SelectedRange => DashboardRanges.Parse(Range, DashboardUrls.DefaultRange);
+
+    protected override void BuildText(Snapshot snapshot) => _model = OverviewModel.Build(snapshot, WindowChoice.ForRange(SelectedRange));
+
+    protected override void BuildCharts(Snapshot snapshot)
+    {
+        var range = SelectedRange;
+        _sparklines = snapshot.Slos.ToDictionary(
+            s => s.Key,
+            s => ChartConfigs.SloSparkline(Feed.SloSeries(s.Key, range), s, SloCardModel.From(s).Tone));
+    }
+
+    private ApexChartConfig SparklineFor(string sloKey) => _sparklines.GetValueOrDefault(sloKey) ?? NoData;
+}

@@ -1,0 +1,35 @@
+namespace VibeDashboard.Model;
+
+/// <summary>What the UI needs to know about an SLO beyond the snapshot: the metric it is measured on.</summary>
+public static class SloCatalog
+{
+    public const string Availability = "availability";
+    public const string GenerationCompletion = "generation_completion";
+    public const string PreviewStartup = "preview_startup";
+    public const string D1QueryLatency = "d1_query_latency";
+    public const string ProviderSuccess = "provider_success";
+
+    public static readonly IReadOnlyList<string> DefaultKeys = [Availability, GenerationCompletion, PreviewStartup, D1QueryLatency, ProviderSuccess];
+
+    /// <summary>The multiwindow burn-rate thresholds of BRIEF.md, drawn on every burn chart.</summary>
+    public static readonly IReadOnlyList<(double Rate, string Label)> BurnThresholds =
+        [(14.4, "14.4× page (1h)"), (6, "6× page (6h)"), (3, "3× ticket (1d)"), (1, "1× ticket (3d)")];
+
+    /// <summary>Alert windows in the order of the playbook's rules.</summary>
+    public static readonly IReadOnlyList<string> BurnWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+    /// <summary>The metric an SLO is measured on (null for SLOs configured beyond the defaults).</summary>
+    public static MetricInfo? MetricOf(string sloKey) => sloKey switch
+    {
+        Availability => MetricCatalog.Availability,
+        GenerationCompletion => MetricCatalog.CompletionSuccessRate,
+        PreviewStartup => MetricCatalog.PreviewStartupLatency,
+        D1QueryLatency => MetricCatalog.D1QueryLatency,
+        ProviderSuccess => MetricCatalog.ProviderErrorRate,
+        _ => null,
+    };
+
+    /// <summary>A readable name for an SLO key when the snapshot has none ("preview_startup" → "Preview startup").</summary>
+    public static string DisplayName(string key, string? name) =>
+        !string.IsNullOrWhiteSpace(name) ? name : key.Length == 0 ? key : char.ToUpperInvariant(key[0]) + key[1..].Replace('_', ' ');
+}
