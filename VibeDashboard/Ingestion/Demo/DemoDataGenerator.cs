@@ -52,7 +52,7 @@ public sealed class DemoDataGenerator
     // Event-id blocks per kind of group inside one origin second: id = demo-{second}-{block*100 + index}.
     private const int BlockProbe = 0, BlockGeneration = 1, BlockD1 = 2, BlockRateLimit = 3, BlockCi = 4, BlockStuffing = 5;
 
-    private const string Agent = "agent", Sandbox = "sandbox", Api = "api", D1 = "d1", AiGateway = "ai_gateway",
+    private const string Agent = "agent", Sandbox = "sandbox", D1 = "d1", AiGateway = "ai_gateway",
         Probe = "probe", Ci = "ci", RateLimit = "ratelimit", Ok = "ok", Error = "error";
 
     private const string FailedMigration = "0007_add_app_visibility.sql";
@@ -1217,6 +1217,7 @@ public sealed class DemoDataGenerator
         return rows.OrderBy(x => x.Created).ThenBy(x => (string)x.Row[0]!, StringComparer.Ordinal).Select(x => x.Row).ToList();
     }
 
+    /// <summary>One value a setting took (JSON text, as VibeSDK stores it) and who set it.</summary>
     private sealed record SettingChange(long AtMs, string Value, int? By);
 
     private sealed record Setting(string Key, string Description, List<SettingChange> History);
@@ -1326,7 +1327,7 @@ public sealed class DemoDataGenerator
                 {
                     var by = change.By is { } b ? _users[b] : null;
                     rows.Add((change.AtMs, [id, by?.Id, "system_setting", setting.Key, "update",
-                        previous is null ? null : $"{{\"value\":{JsonValue(previous)}}}", $"{{\"value\":{JsonValue(change.Value)}}}", by?.Ips[0], change.AtMs]));
+                        previous is null ? null : $"{{\"value\":{previous}}}", $"{{\"value\":{change.Value}}}", by?.Ips[0], change.AtMs]));
                 }
 
                 previous = change.Value;
@@ -1392,8 +1393,6 @@ public sealed class DemoDataGenerator
 
         return rows.OrderBy(x => x.At).ThenBy(x => (string)x.Row[0]!, StringComparer.Ordinal).Select(x => x.Row).ToList();
     }
-
-    private static string JsonValue(string json) => json.Length > 0 && (json[0] is '{' or '"' or '[' || char.IsDigit(json[0]) || json is "true" or "false") ? json : $"\"{json}\"";
 
     private static readonly string[] ViewColumns = ["id", "app_id", "user_id", "device_type", "viewed_at", "duration_seconds"];
 
