@@ -32,6 +32,20 @@ public static class ToneStyles
         _ => "vd-tone-unknown",
     };
 
+    /// <summary>A small state-coloured label (app.css), e.g. an SLO's OK / TICKET / PAGE.</summary>
+    public static string ChipClass(StateTone tone) => "vd-chip vd-chip-" + Name(tone);
+
+    /// <summary>A full-width state-coloured notice (app.css): alert strip entries, the stale-data banner.</summary>
+    public static string AlertClass(StateTone tone) => "vd-alert vd-alert-" + Name(tone);
+
+    private static string Name(StateTone tone) => tone switch
+    {
+        StateTone.Critical => "critical",
+        StateTone.Warning => "warning",
+        StateTone.Ok => "ok",
+        _ => "unknown",
+    };
+
     public static ChartTone Chart(StateTone tone) => tone switch
     {
         StateTone.Critical => ChartTone.Critical,

@@ -1,4 +1,6 @@
-// The only script that talks to ApexCharts (loaded globally from lib/apexcharts). One chart per element id.
+// The only script that talks to ApexCharts. One chart per element id.
+// ApexCharts (lib/apexcharts, ~500 KB) is loaded on the first chart rather than by the page, so the circuit
+// starts without waiting for it.
 const charts = new Map();
 
 const palettes = {
@@ -97,9 +99,26 @@ function shapeOf(c) {
   return JSON.stringify({ ...c, series: (c.series ?? []).map(s => [s.name, s.color]) });
 }
 
-export function render(id, config) {
+let apexLoading = null;
+
+function loadApex() {
+  if (typeof ApexCharts !== "undefined") {
+    return Promise.resolve();
+  }
+  apexLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = new URL("lib/apexcharts/apexcharts.min.js", document.baseURI).href;
+    script.onload = () => resolve();
+    script.onerror = () => { apexLoading = null; reject(new Error("ApexCharts could not be loaded")); };
+    document.head.appendChild(script);
+  });
+  return apexLoading;
+}
+
+export async function render(id, config) {
+  await loadApex();
   const element = document.getElementById(id);
-  if (!element || typeof ApexCharts === "undefined") {
+  if (!element) {
     return;
   }
   destroy(id);
@@ -108,10 +127,10 @@ export function render(id, config) {
   chart.render();
 }
 
-export function update(id, config) {
+export async function update(id, config) {
   const entry = charts.get(id);
   if (!entry) {
-    render(id, config);
+    await render(id, config);
     return;
   }
   const shape = shapeOf(config);
