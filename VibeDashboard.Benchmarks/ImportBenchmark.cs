@@ -134,9 +134,25 @@ public sealed class ImportBenchmark : IBenchmark
         services.AddSingleton(TimeProvider.System);
         services.AddVibeDashboardStore();
         await using var provider = services.BuildServiceProvider();
+        // Streaming means flat memory: sample the managed heap while the import runs.
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(false) - baseline);
+                await Task.Delay(20);
+            }
+        });
         var sw = Stopwatch.StartNew();
         var result = await provider.GetRequiredService<Importer>().ImportFileAsync(dump);
         var seconds = sw.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        Console.WriteLine($"  import: peak managed heap above baseline {peak / 1048576d:F0} MB for a {new FileInfo(dump).Length / 1048576d:F0} MB dump");
         if (!result.Succeeded)
         {
             throw new InvalidOperationException("import failed: " + result.Record.Error);
