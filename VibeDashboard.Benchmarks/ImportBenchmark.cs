@@ -128,11 +128,7 @@ public sealed class ImportBenchmark : IBenchmark
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Path"] = store }).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        VibeDashboardHosting.AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
-        VibeDashboardHosting.AddOptions<IngestionOptions>(services, configuration, IngestionOptions.Section);
-        VibeDashboardHosting.AddOptions<DemoOptions>(services, configuration, DemoOptions.Section);
-        services.AddSingleton(TimeProvider.System);
-        services.AddVibeDashboardStore();
+        services.AddVibeDashboardStore(configuration);
         await using var provider = services.BuildServiceProvider();
         // Streaming means flat memory: sample the managed heap while the import runs.
         GC.Collect();

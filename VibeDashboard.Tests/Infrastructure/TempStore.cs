@@ -32,12 +32,8 @@ public sealed class TempStore : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        VibeDashboardHosting.AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
-        VibeDashboardHosting.AddOptions<IngestionOptions>(services, configuration, IngestionOptions.Section);
-        VibeDashboardHosting.AddOptions<DemoOptions>(services, configuration, DemoOptions.Section);
-        VibeDashboardHosting.AddOptions<HealthOptions>(services, configuration, HealthOptions.Section);
         services.AddSingleton(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 21, 0, 0, TimeSpan.Zero)));
-        services.AddVibeDashboardStore();
+        services.AddVibeDashboardStore(configuration);
         _services = services.BuildServiceProvider();
     }
 

@@ -60,11 +60,7 @@ public static class DashboardCli
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Error));
-        VibeDashboardHosting.AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
-        VibeDashboardHosting.AddOptions<IngestionOptions>(services, configuration, IngestionOptions.Section);
-        VibeDashboardHosting.AddOptions<DemoOptions>(services, configuration, DemoOptions.Section);
-        services.AddSingleton(TimeProvider.System);
-        services.AddVibeDashboardStore();
+        services.AddVibeDashboardStore(configuration);
         await using var provider = services.BuildServiceProvider();
 
         try

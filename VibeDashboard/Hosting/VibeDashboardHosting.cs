@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using VibeDashboard.Components;
 using VibeDashboard.Configuration;
@@ -14,13 +14,7 @@ public static class VibeDashboardHosting
     public static WebApplicationBuilder AddVibeDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        AddOptions<StorageOptions>(services, builder.Configuration, StorageOptions.Section);
-        AddOptions<IngestionOptions>(services, builder.Configuration, IngestionOptions.Section);
-        AddOptions<DemoOptions>(services, builder.Configuration, DemoOptions.Section);
-        AddOptions<HealthOptions>(services, builder.Configuration, HealthOptions.Section);
-
-        services.AddSingleton(TimeProvider.System);
-        services.AddVibeDashboardStore();
+        services.AddVibeDashboardStore(builder.Configuration);
 
         services.AddHostedService<StoreStartup>();
         services.AddSingleton<StoreStatusMonitor>();
@@ -35,7 +29,21 @@ public static class VibeDashboardHosting
         return builder;
     }
 
-    /// <summary>Store, ingestion and history services: shared by the web host and the command line.</summary>
+    /// <summary>
+    /// The store's options (validated at start) and services, configured as for the server: the web host, the
+    /// command line, tests and benchmarks all build them here. A <see cref="TimeProvider"/> registered before wins.
+    /// </summary>
+    public static IServiceCollection AddVibeDashboardStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
+        AddOptions<IngestionOptions>(services, configuration, IngestionOptions.Section);
+        AddOptions<DemoOptions>(services, configuration, DemoOptions.Section);
+        AddOptions<HealthOptions>(services, configuration, HealthOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        return services.AddVibeDashboardStore();
+    }
+
+    /// <summary>Store, ingestion and history services (options registered by the caller).</summary>
     public static IServiceCollection AddVibeDashboardStore(this IServiceCollection services)
     {
         services.AddSingleton<SqliteConnectionFactory>();
