@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Storage;
@@ -39,7 +40,10 @@ public sealed class RecomputeBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         long[] sizes = Option(args, "--events") is { } n ? [n] : [1_000_000, 5_000_000];
-        Console.WriteLine($"{"events",10} {"aggregator",14} {"sqlite3 SQL",14} {"ratio",7}  (goal ≤ 0.30)");
+        Console.WriteLine("sqlite3 SQL baseline: per window (aligned as the aggregator's) and policy_tier, counts, error counts and cost sums");
+        Console.WriteLine("by event type, and nearest-rank p50/p95/p99 of deployment_completed and d1_query duration_ms. It leaves out what");
+        Console.WriteLine("the snapshot also has (all-tier rows, per-app and preview-hour metrics, SLOs), so it is a lower bound for the same output.");
+        Console.WriteLine($"{"events",10} {"aggregator",14} {"sqlite3 SQL",14} {"ratio",7}  (goal ≤ 0.30; best of 3 and of 2; all runs in brackets)");
         foreach (var size in sizes)
         {
             // --store PATH keeps (and reuses) the generated store between runs while iterating.
@@ -78,7 +82,7 @@ public sealed class RecomputeBenchmark : IBenchmark
 
                 var ours = runs.Min();
                 var theirs = sql.Count > 0 ? sql.Min() : double.NaN;
-                Console.WriteLine($"{size,10:N0} {Ms(ours),14} {Ms(theirs),14} {ours / theirs,7:0.00}");
+                Console.WriteLine($"{size,10:N0} {Ms(ours),14} {Ms(theirs),14} {ours / theirs,7:0.00}  [{string.Join(", ", runs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}] vs [{string.Join(", ", sql.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}] ms");
             }
 
             if (string.IsNullOrEmpty(kept))

@@ -378,7 +378,6 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             // Budget at each point: over the 30 days of hour buckets ending with the point's hour (prefix sums).
             var sloHours = (long)Windows.All.First(w => w.Name == slo.Window).Length.TotalHours;
             var firstHour = Rollup.Floor(points[0].StartMs, Rollup.HourMs) - sloHours + 1;
-            var lastHour = Rollup.Floor(now, Rollup.HourMs);
             var hours = _engine.SloBuckets(index, true, firstHour * Rollup.HourMs);
             var good = new double[hours.Count + 1];
             var total = new double[hours.Count + 1];
@@ -403,7 +402,6 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
                     tt > 0 ? 1 - (bad / (budget * tt)) : null));
             }
 
-            _ = lastHour;
             return result;
         }
     }
