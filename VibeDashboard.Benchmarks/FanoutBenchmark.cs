@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,8 +29,15 @@ public sealed class FanoutBenchmark : IBenchmark
 
     public string Description => "SignalR fan-out to 100 and 1,000 subscribers at 1 Hz (--clients N, --seconds S)";
 
+    private const string ClientsMode = "--clients-process";
+
     public async Task<int> RunAsync(string[] args)
     {
+        if (args is [ClientsMode, var hubUrl, var n])
+        {
+            return await RunClientsAsync(hubUrl, int.Parse(n, CultureInfo.InvariantCulture));
+        }
+
         long[] counts = Option(args, "--clients") is { } c ? [c] : [100, 1000];
         var seconds = (int)(Option(args, "--seconds") ?? 20);
         Console.WriteLine($"{"clients",8} {"snapshots",10} {"p50",10} {"p99",10} {"lost",6}  goal p99 ≤ 1000 + 100 ms (tick + 100 ms), nothing lost");
@@ -38,6 +48,41 @@ public sealed class FanoutBenchmark : IBenchmark
 
         return 0;
     }
+
+    /// <summary>
+    /// The client side: N hub connections, each receiving every full snapshot message; the handler binds it to a
+    /// minimal type (version and generation time only), as a wall display would bind only what it shows.
+    /// Latency = receive time − generatedAt (same machine, same clock).
+    /// </summary>
+    private static async Task<int> RunClientsAsync(string hubUrl, int clients)
+    {
+        ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), Math.Max(64, Environment.ProcessorCount * 8));
+        var results = new ConcurrentQueue<string>();
+        var connections = new List<HubConnection>();
+        for (var i = 0; i < clients; i++)
+        {
+            var id = i;
+            var connection = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+            connection.On<SnapshotHeader>(nameof(IMetricsClient.Snapshot), s =>
+                results.Enqueue(string.Create(CultureInfo.InvariantCulture, $"r {id} {s.Version} {(DateTimeOffset.UtcNow - s.GeneratedAt).TotalMilliseconds:0.0}")));
+            connections.Add(connection);
+        }
+
+        await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => await c.StartAsync(ct));
+        Console.WriteLine("ready");
+        await Console.In.ReadLineAsync();
+        await Parallel.ForEachAsync(connections, async (c, _) => await c.DisposeAsync());
+        var output = new StringBuilder();
+        foreach (var line in results)
+        {
+            output.Append(line).Append('\n');
+        }
+
+        Console.Write(output);
+        return 0;
+    }
+
+    private sealed record SnapshotHeader(long Version, DateTimeOffset GeneratedAt);
 
     private static async Task RunOnceAsync(int clients, int seconds)
     {
@@ -60,25 +105,27 @@ public sealed class FanoutBenchmark : IBenchmark
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-        var published = new ConcurrentDictionary<long, byte>();
-        var latencies = new ConcurrentBag<double>();
-        var received = new ConcurrentDictionary<(int, long), byte>();
-        var connections = new List<HubConnection>();
-        for (var i = 0; i < clients; i++)
+        // The clients run in a child process (this program, hidden "--clients-process" mode): in the server's process
+        // they would compete with it for the same two cores and thread pool, and measure that contention instead.
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            var id = i;
-            var connection = new HubConnectionBuilder().WithUrl(url + MetricsHub.Path).Build();
-            connection.On<Snapshot>(nameof(IMetricsClient.Snapshot), s =>
-            {
-                latencies.Add((DateTimeOffset.UtcNow - s.GeneratedAt).TotalMilliseconds);
-                received[(id, s.Version)] = 0;
-            });
-            await connection.StartAsync();
-            connections.Add(connection);
+            start.ArgumentList.Add(typeof(FanoutBenchmark).Assembly.Location); // run as "dotnet X.dll", not through the apphost
+        }
+
+        foreach (var arg in new[] { "fanout", ClientsMode, url + MetricsHub.Path, clients.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        var ready = await child.StandardOutput.ReadLineAsync();
+        if (ready != "ready")
+        {
+            throw new InvalidOperationException("fan-out clients failed to start: " + ready);
         }
 
         // Measure from here: every client is connected; each second a few events make a new snapshot.
-        latencies.Clear();
         var feed = app.Services.GetRequiredService<IMetricsFeed>();
         var firstVersion = feed.Current.Version + 1;
         var connectionsFactory = app.Services.GetRequiredService<SqliteConnectionFactory>();
@@ -87,30 +134,34 @@ public sealed class FanoutBenchmark : IBenchmark
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await InsertAsync(connectionsFactory, 10, now - 500, now, s, $"f{s}_");
             await Task.Delay(1000);
-            published[feed.Current.Version] = 0;
         }
 
         var lastVersion = feed.Current.Version;
         await Task.Delay(2000); // let the last one arrive
-        long lost = 0;
-        for (var v = firstVersion; v <= lastVersion; v++)
+        await child.StandardInput.WriteLineAsync("stop");
+        child.StandardInput.Close();
+
+        // The child reports "r <client> <version> <latency ms>" per snapshot received.
+        var latencies = new List<double>();
+        var received = new HashSet<(int, long)>();
+        while (await child.StandardOutput.ReadLineAsync() is { } line)
         {
-            for (var i = 0; i < clients; i++)
+            var parts = line.Split(' ');
+            if (parts is ["r", var id, var version, var latency])
             {
-                if (!received.ContainsKey((i, v)))
+                var v = long.Parse(version, CultureInfo.InvariantCulture);
+                if (v >= firstVersion && v <= lastVersion && received.Add((int.Parse(id, CultureInfo.InvariantCulture), v)))
                 {
-                    lost++;
+                    latencies.Add(double.Parse(latency, CultureInfo.InvariantCulture));
                 }
             }
         }
 
+        await child.WaitForExitAsync();
+        var expected = (lastVersion - firstVersion + 1) * clients;
+        var lost = expected - received.Count;
         var sorted = latencies.Order().ToList();
-        Console.WriteLine($"{clients,8} {lastVersion - firstVersion + 1,10} {Ms(Percentile(sorted, 50)),10} {Ms(Percentile(sorted, 99)),10} {lost,6}  ({sorted.Count:N0} deliveries)");
-        foreach (var connection in connections)
-        {
-            await connection.DisposeAsync();
-        }
-
+        Console.WriteLine($"{clients,8} {lastVersion - firstVersion + 1,10} {Ms(Percentile(sorted, 50)),10} {Ms(Percentile(sorted, 99)),10} {lost,6}  ({sorted.Count:N0} deliveries, max {Ms(sorted.Count > 0 ? sorted[^1] : double.NaN)})");
         await app.StopAsync();
         Cleanup(path);
     }

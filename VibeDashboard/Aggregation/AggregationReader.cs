@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Aggregation;
@@ -8,75 +10,125 @@ namespace VibeDashboard.Aggregation;
 /// <summary>Reads what the aggregator folds: ops_events by seq, and VibeSDK's auth_attempts, apps and d1_migrations when imported.</summary>
 internal static class AggregationReader
 {
-    // attrs_json is parsed here, by SQLite, only for the two event types that need it; json_valid guards
-    // against a malformed value (json_extract would fail the whole read).
+    // Only the columns the fold uses. attrs_json is parsed here, by SQLite, only for the two event types that need
+    // it; json_valid guards against a malformed value (json_extract would fail the whole read).
     private const string EventsSql = """
-        SELECT seq, occurred_at, event_type, source, app_id, instance_id, policy_tier, status, duration_ms, cost_usd,
+        SELECT occurred_at, event_type, source, app_id, instance_id, policy_tier, status, duration_ms, cost_usd,
                CASE WHEN event_type = 'artifact_stored' AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.bytes') END,
                CASE WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.migration') END
         FROM ops_events
-        WHERE seq > $after AND seq <= $upTo AND occurred_at >= $from
+        WHERE seq > ?1 AND seq <= ?2 AND occurred_at >= ?3
         """;
 
     /// <summary>
-    /// Folds events with <paramref name="afterSeq"/> &lt; seq ≤ <paramref name="upToSeq"/>. A raw reader rather than
-    /// Dapper: a full recompute reads millions of rows, and mapping them into objects would dominate its cost.
+    /// Folds events with <paramref name="afterSeq"/> &lt; seq ≤ <paramref name="upToSeq"/>, in the connection's current
+    /// transaction if any. A full recompute reads millions of rows, so this steps a prepared statement through
+    /// SQLitePCL directly (cells through <see cref="NativeColumns"/>): ADO.NET's per-column checks and one string per
+    /// text cell would dominate its cost. Text cells are read as UTF-8 spans and mapped to shared strings (<see cref="StringPool"/>); a string is made only
+    /// for a value not seen before in this read.
     /// </summary>
-    public static async Task<long> ReadEventsAsync(SqliteConnection connection, SqliteTransaction? transaction, long afterSeq, long upToSeq, long fromMs, Action<EventRow> fold, CancellationToken cancellationToken)
+    public static long ReadEvents(SqliteConnection connection, long afterSeq, long upToSeq, long fromMs, Action<EventRow> fold, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = EventsSql;
-        command.Parameters.AddWithValue("$after", afterSeq);
-        command.Parameters.AddWithValue("$upTo", upToSeq);
-        command.Parameters.AddWithValue("$from", fromMs);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long count = 0;
-        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        var db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, EventsSql, out var statement), db);
+        using (statement)
         {
-            fold(new EventRow(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                Intern(strings, reader.GetString(2)),
-                reader.IsDBNull(3) ? null : Intern(strings, reader.GetString(3)),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : Intern(strings, reader.GetString(6)),
-                reader.IsDBNull(7) ? null : Intern(strings, reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetDouble(8),
-                reader.IsDBNull(9) ? null : reader.GetDouble(9),
-                reader.IsDBNull(10) ? null : ToDouble(reader.GetValue(10)),
-                reader.IsDBNull(11) ? null : Convert.ToString(reader.GetValue(11), CultureInfo.InvariantCulture)));
-            count++;
-        }
+            Check(raw.sqlite3_bind_int64(statement, 1, afterSeq), db);
+            Check(raw.sqlite3_bind_int64(statement, 2, upToSeq), db);
+            Check(raw.sqlite3_bind_int64(statement, 3, fromMs), db);
+            var strings = new StringPool();
+            var h = statement.DangerousGetHandle();
+            long count = 0;
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                fold(new EventRow(
+                    NativeColumns.Int64(statement, h, 0),
+                    strings.Text(NativeColumns.Bytes(statement, h, 1)) ?? "",
+                    strings.Text(NativeColumns.Bytes(statement, h, 2)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 3)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 4)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 5)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 6)),
+                    Real(statement, h, 7),
+                    Real(statement, h, 8),
+                    Number(statement, h, 9),
+                    strings.Text(NativeColumns.Bytes(statement, h, 10))));
+                if ((++count & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
 
-        return count;
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(rc, db);
+            }
+
+            return count;
+        }
     }
 
-    // Few distinct types, sources, tiers and statuses: share one string each instead of millions of copies.
-    private static string Intern(Dictionary<string, string> strings, string value)
+    private static void Check(int rc, sqlite3 db)
     {
-        if (strings.TryGetValue(value, out var shared))
+        if (rc != raw.SQLITE_OK)
         {
-            return shared;
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
-
-        if (strings.Count < 1024)
-        {
-            strings[value] = value;
-        }
-
-        return value;
     }
 
-    private static double? ToDouble(object value) => value switch
+    private static double? Real(sqlite3_stmt statement, nint h, int column) =>
+        NativeColumns.Type(statement, h, column) == raw.SQLITE_NULL ? null : NativeColumns.Double(statement, h, column);
+
+    // attrs_json.bytes may be stored as a number or as numeric text.
+    private static double? Number(sqlite3_stmt statement, nint h, int column) => NativeColumns.Type(statement, h, column) switch
     {
-        long l => l,
-        double d => d,
-        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        raw.SQLITE_INTEGER or raw.SQLITE_FLOAT => NativeColumns.Double(statement, h, column),
+        raw.SQLITE_TEXT when double.TryParse(NativeColumns.Bytes(statement, h, column), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };
+
+    /// <summary>
+    /// One string per distinct text value of a read: few types, sources, tiers and statuses, and app and instance
+    /// ids repeated across their events. Looked up by the cell's UTF-8 bytes decoded on the stack.
+    /// </summary>
+    private sealed class StringPool
+    {
+        private const int MaxEntries = 1 << 20;
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public StringPool() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>The shared string of a cell's UTF-8 bytes; null for NULL and for '' (the fold treats both as absent).</summary>
+        public string? Text(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty)
+            {
+                return null;
+            }
+
+            if (utf8.Length > 256)
+            {
+                return Encoding.UTF8.GetString(utf8);
+            }
+
+            Span<char> chars = stackalloc char[256];
+            var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            if (_lookup.TryGetValue(text, out var shared))
+            {
+                return shared;
+            }
+
+            var value = text.ToString();
+            if (_strings.Count < MaxEntries)
+            {
+                _strings[value] = value;
+            }
+
+            return value;
+        }
+    }
 
     private const string MaxSeqSql = "SELECT COALESCE(MAX(seq), 0) FROM ops_events";
 

@@ -2,7 +2,6 @@ namespace VibeDashboard.Aggregation;
 
 /// <summary>The columns of an ops_events row the aggregator folds (read without attrs_json, see <see cref="AggregationReader"/>).</summary>
 internal readonly record struct EventRow(
-    long Seq,
     long At,
     string Type,
     string? Source,

@@ -33,16 +33,24 @@ internal sealed class MetricEngine
     private readonly Dictionary<(int Family, string Tier), Rollup> _rollups = [];
     private readonly Dictionary<(int Family, string Tier), Percentiles[]> _percentiles = [];
     private readonly SortedSet<string> _tiers = new(StringComparer.Ordinal);
+    // The fold's fast path: tier name → small index (0 = all tiers), and the rollups by [tier][family].
+    private readonly Dictionary<string, int> _tierIndex = new(StringComparer.Ordinal) { [""] = 0 };
+    private readonly List<Rollup?[]> _byTier = [];
+    private readonly List<string> _tierNames = [""];
+    // Event type → the SLOs whose event list holds it (computed once per distinct type).
+    private readonly Dictionary<string, int[]> _slosByType = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AppState> _apps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InstanceState> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _migrationsApplied = new(StringComparer.Ordinal);
     private HashSet<string>? _d1Migrations;
     private long _now;
+    private bool _bulk;
 
     public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs)
     {
         _slos = slos;
         _now = nowMs;
+        _byTier.Add(new Rollup?[SloBase + slos.Count]);
     }
 
     public long NowMs => _now;
@@ -67,26 +75,161 @@ internal sealed class MetricEngine
         }
     }
 
-    private Rollup Get(int family, string tier)
+    /// <summary>
+    /// Starts a bulk fold (a full recompute): events only touch buckets and per-app/per-instance state; the
+    /// per-app and per-instance samples and the window sums are built once by <see cref="EndBulk"/>, instead of
+    /// being retracted and re-added as each event refines them.
+    /// </summary>
+    public void BeginBulk()
     {
-        if (!_rollups.TryGetValue((family, tier), out var rollup))
+        _bulk = true;
+        foreach (var rollup in _rollups.Values)
+        {
+            rollup.BeginDeferred();
+        }
+    }
+
+    public void EndBulk()
+    {
+        _bulk = false;
+        foreach (var app in _apps.Values)
+        {
+            SetSamples(app, 1);
+        }
+
+        foreach (var instance in _instances.Values)
+        {
+            SetInterval(instance, 1);
+        }
+
+        foreach (var rollup in _rollups.Values)
+        {
+            rollup.EndDeferred();
+        }
+    }
+
+    /// <summary>
+    /// Adds what <paramref name="other"/> (same SLOs and clock, bulk mode, a disjoint part of the events) folded:
+    /// bucket counters add up; per-app and per-instance state keeps the earliest times and adds fix counts.
+    /// </summary>
+    public void MergeBulk(MetricEngine other)
+    {
+        if (other.NewestEventMs is { } newest && (NewestEventMs is null || newest > NewestEventMs))
+        {
+            NewestEventMs = newest;
+        }
+
+        foreach (var ((family, tier), theirs) in other._rollups)
+        {
+            Get(family, TierIndex(tier)).MergeBuckets(theirs);
+        }
+
+        foreach (var (id, theirs) in other._apps)
+        {
+            var app = App(id);
+            if (theirs.Start is { } start && (app.Start is null || start < app.Start))
+            {
+                app.Start = start;
+                app.Tier = theirs.Tier;
+            }
+
+            if (theirs.Deploy is { } deploy && (app.Deploy is null || deploy < app.Deploy))
+            {
+                app.Deploy = deploy;
+            }
+
+            app.Fixes += theirs.Fixes;
+        }
+
+        foreach (var (id, theirs) in other._instances)
+        {
+            var instance = _instances.TryGetValue(id, out var known) ? known : _instances[id] = new InstanceState();
+            if (theirs.Start is { } start && (instance.Start is null || start < instance.Start))
+            {
+                instance.Start = start;
+                instance.Tier = theirs.Tier;
+            }
+
+            if (theirs.Stop is { } stop && (instance.Stop is null || stop < instance.Stop))
+            {
+                instance.Stop = stop;
+            }
+        }
+
+        foreach (var (name, at) in other._migrationsApplied)
+        {
+            if (!_migrationsApplied.TryGetValue(name, out var last) || at > last)
+            {
+                _migrationsApplied[name] = at;
+            }
+        }
+
+        foreach (var tier in other._tiers)
+        {
+            TierIndex(tier);
+            _tiers.Add(tier);
+        }
+    }
+
+    /// <summary>The small index of a tier (0 for none), registering a tier seen for the first time.</summary>
+    private int TierIndex(string? tier)
+    {
+        if (string.IsNullOrEmpty(tier))
+        {
+            return 0;
+        }
+
+        if (!_tierIndex.TryGetValue(tier, out var index))
+        {
+            index = _byTier.Count;
+            _tierIndex[tier] = index;
+            _tierNames.Add(tier);
+            _byTier.Add(new Rollup?[SloBase + _slos.Count]);
+        }
+
+        return index;
+    }
+
+    private Rollup Get(int family, string tier) => Get(family, TierIndex(tier));
+
+    private Rollup Get(int family, int tier)
+    {
+        ref var rollup = ref _byTier[tier][family];
+        if (rollup is null)
         {
             var (fields, histogram) = family >= SloBase ? (2, false) : Shapes[family];
             rollup = new Rollup(fields, histogram, _now);
-            _rollups[(family, tier)] = rollup;
+            if (_bulk)
+            {
+                rollup.BeginDeferred();
+            }
+
+            _rollups[(family, _tierNames[tier])] = rollup;
+            if (tier > 0)
+            {
+                _tiers.Add(_tierNames[tier]);
+            }
         }
 
         return rollup;
     }
 
-    /// <summary>Applies <paramref name="action"/> to the all-tiers rollup and, when the event has one, its tier's.</summary>
-    private void Both(int family, string? tier, Action<Rollup> action)
+    // Every event counts in the all-tiers rollup and, when it has one, its tier's.
+    private void Add(int family, int tier, long at, int field, double amount)
     {
-        action(Get(family, ""));
-        if (!string.IsNullOrEmpty(tier))
+        Get(family, 0).Add(at, field, amount);
+        if (tier > 0)
         {
-            _tiers.Add(tier);
-            action(Get(family, tier));
+            Get(family, tier).Add(at, field, amount);
+        }
+    }
+
+    private void AddValue(int family, int tier, long at, long value, long count)
+    {
+        Get(family, 0).AddValue(at, value, count);
+        if (tier > 0)
+        {
+            Get(family, tier).AddValue(at, value, count);
         }
     }
 
@@ -99,10 +242,11 @@ internal sealed class MetricEngine
 
         var at = e.At;
         var error = e.IsError;
+        var tier = TierIndex(e.Tier);
         switch (e.Type)
         {
             case EventTypes.GenerationStarted:
-                Both(Completion, e.Tier, r => r.Add(at, 2, 1));
+                Add(Completion, tier, at, 2, 1);
                 if (!string.IsNullOrEmpty(e.AppId))
                 {
                     var app = App(e.AppId);
@@ -117,21 +261,17 @@ internal sealed class MetricEngine
 
                 break;
             case EventTypes.GenerationComplete:
-                Both(Completion, e.Tier, r => r.Add(at, error ? 1 : 0, 1));
+                Add(Completion, tier, at, error ? 1 : 0, 1);
                 break;
             case EventTypes.Error when string.Equals(e.Source, "agent", StringComparison.Ordinal) && !string.IsNullOrEmpty(e.AppId):
-                Both(Completion, e.Tier, r => r.Add(at, 1, 1));
+                Add(Completion, tier, at, 1, 1);
                 break;
             case EventTypes.DeploymentCompleted or EventTypes.CloudflareDeploymentCompleted:
                 if (e.Type == EventTypes.DeploymentCompleted)
                 {
-                    var micros = (long)Math.Round((e.DurationMs ?? 0) * 1000);
-                    Both(Preview, e.Tier, r =>
-                    {
-                        r.Add(at, 0, 1);
-                        r.Add(at, 2, e.DurationMs ?? 0);
-                        r.AddValue(at, micros, 1);
-                    });
+                    Add(Preview, tier, at, 0, 1);
+                    Add(Preview, tier, at, 2, e.DurationMs ?? 0);
+                    AddValue(Preview, tier, at, (long)Math.Round((e.DurationMs ?? 0) * 1000), 1);
                 }
 
                 if (!string.IsNullOrEmpty(e.AppId))
@@ -147,7 +287,7 @@ internal sealed class MetricEngine
 
                 break;
             case EventTypes.DeploymentFailed:
-                Both(Preview, e.Tier, r => r.Add(at, 1, 1));
+                Add(Preview, tier, at, 1, 1);
                 break;
             case EventTypes.RuntimeErrorFound or EventTypes.CodeFixEdits or EventTypes.DeterministicCodeFixStarted:
                 if (!string.IsNullOrEmpty(e.AppId))
@@ -171,9 +311,9 @@ internal sealed class MetricEngine
                         {
                             instance.Start = at;
                             instance.Tier = e.Tier;
-                            if (!string.IsNullOrEmpty(e.Tier))
+                            if (tier > 0)
                             {
-                                _tiers.Add(e.Tier);
+                                _tiers.Add(e.Tier!);
                             }
                         }
                         else
@@ -187,37 +327,27 @@ internal sealed class MetricEngine
 
                 break;
             case EventTypes.SandboxCrashed:
-                Both(Sandbox, e.Tier, r => r.Add(at, 0, 1));
+                Add(Sandbox, tier, at, 0, 1);
                 break;
             case EventTypes.SandboxRestarted:
-                Both(Sandbox, e.Tier, r => r.Add(at, 1, 1));
+                Add(Sandbox, tier, at, 1, 1);
                 break;
             case EventTypes.RuntimeUsage:
-                Both(Sandbox, e.Tier, r =>
-                {
-                    r.Add(at, 3, e.CostUsd ?? 0);
-                    r.Add(at, 4, 1);
-                });
+                Add(Sandbox, tier, at, 3, e.CostUsd ?? 0);
+                Add(Sandbox, tier, at, 4, 1);
                 break;
             case EventTypes.Probe:
-                Both(Probe, e.Tier, r =>
-                {
-                    r.Add(at, 0, error ? 0 : 1);
-                    r.Add(at, 1, 1);
-                });
+                Add(Probe, tier, at, 0, error ? 0 : 1);
+                Add(Probe, tier, at, 1, 1);
                 break;
             case EventTypes.D1Query when e.DurationMs is { } ms:
-                var d1Micros = (long)Math.Round(ms * 1000);
-                Both(D1, e.Tier, r =>
-                {
-                    r.Add(at, 0, 1);
-                    r.Add(at, 1, ms);
-                    r.AddValue(at, d1Micros, 1);
-                });
+                Add(D1, tier, at, 0, 1);
+                Add(D1, tier, at, 1, ms);
+                AddValue(D1, tier, at, (long)Math.Round(ms * 1000), 1);
                 break;
             case EventTypes.MigrationApplied or EventTypes.MigrationFailed:
                 var applied = e.Type == EventTypes.MigrationApplied;
-                Both(Migration, e.Tier, r => r.Add(at, applied ? 0 : 1, 1));
+                Add(Migration, tier, at, applied ? 0 : 1, 1);
                 if (applied && e.Migration is { Length: > 0 } name && (!_migrationsApplied.TryGetValue(name, out var last) || at > last))
                 {
                     _migrationsApplied[name] = at;
@@ -225,32 +355,33 @@ internal sealed class MetricEngine
 
                 break;
             case EventTypes.ArtifactStored:
-                Both(Artifact, e.Tier, r =>
-                {
-                    r.Add(at, 0, e.Bytes ?? 0);
-                    r.Add(at, 1, 1);
-                });
+                Add(Artifact, tier, at, 0, e.Bytes ?? 0);
+                Add(Artifact, tier, at, 1, 1);
                 break;
             case EventTypes.LlmCall:
-                Both(Llm, e.Tier, r =>
-                {
-                    r.Add(at, 0, 1);
-                    r.Add(at, 1, error ? 1 : 0);
-                    r.Add(at, 2, e.CostUsd ?? 0);
-                });
+                Add(Llm, tier, at, 0, 1);
+                Add(Llm, tier, at, 1, error ? 1 : 0);
+                Add(Llm, tier, at, 2, e.CostUsd ?? 0);
                 break;
             case EventTypes.RateLimitExceeded:
-                Both(RateLimit, e.Tier, r => r.Add(at, 0, 1));
+                Add(RateLimit, tier, at, 0, 1);
                 break;
         }
 
-        for (var i = 0; i < _slos.Count; i++)
+        if (!_slosByType.TryGetValue(e.Type, out var slos))
         {
+            slos = Enumerable.Range(0, _slos.Count).Where(i => _slos[i].Events.Contains(e.Type, StringComparer.Ordinal)).ToArray();
+            _slosByType[e.Type] = slos;
+        }
+
+        foreach (var i in slos)
+        {
+            // The event type matched when the list was made; SloDefinition.Matches checks the rest.
             var slo = _slos[i];
-            if (slo.Matches(e.Type, e.Source, e.AppId))
+            if ((slo.Source is null || string.Equals(slo.Source, e.Source, StringComparison.Ordinal)) && (!slo.RequireAppId || !string.IsNullOrEmpty(e.AppId)))
             {
-                var good = slo.IsGood(e.Status, e.DurationMs);
-                var rollup = Get(SloBase + i, "");
+                var good = _slos[i].IsGood(e.Status, e.DurationMs);
+                var rollup = Get(SloBase + i, 0);
                 rollup.Add(at, 0, good ? 1 : 0);
                 rollup.Add(at, 1, 1);
             }
@@ -260,13 +391,13 @@ internal sealed class MetricEngine
     /// <summary>One row of VibeSDK's auth_attempts (attempted_at normalised to unix ms at import).</summary>
     public void FoldAuthAttempt(long atMs, bool success)
     {
-        var rollup = Get(Auth, "");
+        var rollup = Get(Auth, 0);
         rollup.Add(atMs, 0, 1);
         rollup.Add(atMs, 1, success ? 0 : 1);
     }
 
     /// <summary>One row of VibeSDK's apps table (created_at normalised to unix ms at import).</summary>
-    public void FoldAppCreated(long atMs) => Get(Artifact, "").Add(atMs, 2, 1);
+    public void FoldAppCreated(long atMs) => Get(Artifact, 0).Add(atMs, 2, 1);
 
     private AppState App(string id) => _apps.TryGetValue(id, out var app) ? app : _apps[id] = new AppState();
 
@@ -279,54 +410,77 @@ internal sealed class MetricEngine
     // Time-to-deployable: one sample per app, in the bucket of its first deploy.
     private void SetTtdSample(AppState app, int sign)
     {
-        if (app is { Start: { } start, Deploy: { } deploy } && deploy >= start)
+        if (!_bulk && app is { Start: { } start, Deploy: { } deploy } && deploy >= start)
         {
             var ms = deploy - start;
-            Both(Ttd, app.Tier, r =>
-            {
-                r.Add(deploy, 0, sign);
-                r.Add(deploy, 1, sign * ms);
-                r.AddValue(deploy, ms * 1000, sign);
-            });
+            var tier = TierIndex(app.Tier);
+            Add(Ttd, tier, deploy, 0, sign);
+            Add(Ttd, tier, deploy, 1, sign * ms);
+            AddValue(Ttd, tier, deploy, ms * 1000, sign);
         }
     }
 
     // Fix loops: one sample per generated app (cohort of its first generation_started), its fix events so far.
     private void SetFixSample(AppState app, int sign)
     {
-        if (app.Start is { } start)
+        if (!_bulk && app.Start is { } start)
         {
             var fixes = app.Fixes;
-            Both(Fix, app.Tier, r =>
-            {
-                r.Add(start, 0, sign);
-                r.Add(start, 1, sign * fixes);
-                r.AddValue(start, fixes, sign);
-            });
+            var tier = TierIndex(app.Tier);
+            Add(Fix, tier, start, 0, sign);
+            Add(Fix, tier, start, 1, sign * fixes);
+            AddValue(Fix, tier, start, fixes, sign);
         }
     }
 
     private void SetInterval(InstanceState instance, int sign)
     {
-        if (instance is { Start: { } start, Stop: { } stop })
+        if (!_bulk && instance is { Start: { } start, Stop: { } stop })
         {
-            Both(Sandbox, instance.Tier, r => r.AddInterval(start, stop, 2, sign));
+            var tier = TierIndex(instance.Tier);
+            Get(Sandbox, 0).AddInterval(start, stop, 2, sign);
+            if (tier > 0)
+            {
+                Get(Sandbox, tier).AddInterval(start, stop, 2, sign);
+            }
         }
     }
 
-    /// <summary>Preview ms of instances still running (started, no stop yet) inside [fromMs, now].</summary>
-    private double RunningMs(long fromMs, string tier)
+    /// <summary>
+    /// Preview ms of instances still running (started, no stop yet) inside each window up to now, by tier
+    /// ("" = all): one pass over the instances per snapshot rather than one per tier and window.
+    /// </summary>
+    private Dictionary<string, double[]> RunningMs()
     {
-        double sum = 0;
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal) { [""] = new double[Windows.All.Count] };
+        Span<long> starts = stackalloc long[Windows.All.Count];
+        for (var w = 0; w < starts.Length; w++)
+        {
+            starts[w] = Rollup.WindowStart(w, _now);
+        }
+
         foreach (var instance in _instances.Values)
         {
-            if (instance is { Start: { } start, Stop: null } && start < _now && (tier.Length == 0 || instance.Tier == tier))
+            if (instance is not { Start: { } start, Stop: null } || start >= _now)
             {
-                sum += _now - Math.Max(start, fromMs);
+                continue;
+            }
+
+            var all = result[""];
+            var own = string.IsNullOrEmpty(instance.Tier) ? null
+                : result.TryGetValue(instance.Tier, out var known) ? known : result[instance.Tier] = new double[Windows.All.Count];
+            for (var w = 0; w < starts.Length; w++)
+            {
+                var ms = _now - Math.Max(start, starts[w]);
+                all[w] += ms;
+                if (own is not null)
+                {
+                    own[w] += ms;
+                }
             }
         }
 
-        return sum;
+        return result;
     }
 
     /// <summary>Forgets apps and instances whose every sample has left the 30-day retention.</summary>
@@ -353,8 +507,10 @@ internal sealed class MetricEngine
     public IReadOnlyList<MetricValue> Metrics()
     {
         var result = new List<MetricValue>(1024);
+        var running = RunningMs();
         foreach (var tier in _tiers.Prepend(""))
         {
+            var runningMs = running.GetValueOrDefault(tier);
             var t = tier.Length == 0 ? null : tier;
             for (var w = 0; w < Windows.All.Count; w++)
             {
@@ -371,7 +527,7 @@ internal sealed class MetricEngine
                 result.Add(Latency(MetricKeys.PreviewStartupLatencyMs, window, t, tier, Preview, w, S(Preview, 0), S(Preview, 2), 1000));
                 result.Add(Ratio(ExtraMetricKeys.PreviewStartupFailureRate, window, t, S(Preview, 1), S(Preview, 0) + S(Preview, 1)));
 
-                var previewHours = (S(Sandbox, 2) + RunningMs(start, tier)) / Rollup.HourMs;
+                var previewHours = (S(Sandbox, 2) + (runningMs?[w] ?? 0)) / Rollup.HourMs;
                 var crashes = S(Sandbox, 0) + S(Sandbox, 1);
                 result.Add(Per(MetricKeys.CrashRestartRate, window, t, crashes, previewHours, (long)crashes));
                 result.Add(Ratio(MetricKeys.Availability, window, t, S(Probe, 0), S(Probe, 1)));
@@ -589,6 +745,11 @@ internal sealed class MetricEngine
 /// <summary>p50/p95/p99 of a histogram: HdrHistogram's rank (round(p·n), at least 1), reported as the middle of the value's bucket.</summary>
 internal sealed record Percentiles(double? P50, double? P95, double? P99)
 {
+    public static Percentiles Of(WindowHistogram histogram, double scale) =>
+        histogram.TotalCount <= 0
+            ? new Percentiles(null, null, null)
+            : new Percentiles(histogram.ValueAtPercentile(50) / scale, histogram.ValueAtPercentile(95) / scale, histogram.ValueAtPercentile(99) / scale);
+
     public static Percentiles Of(LongHistogram histogram, double scale)
     {
         if (histogram.TotalCount <= 0)

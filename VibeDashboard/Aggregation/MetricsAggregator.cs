@@ -134,7 +134,8 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
         var tables = await AggregationReader.TablesAsync(connection, transaction, cancellationToken);
         var from = HorizonStart(now);
-        await AggregationReader.ReadEventsAsync(connection, transaction, 0, maxSeq, from, engine.Fold, cancellationToken);
+        engine.BeginBulk();
+        await ReadAllEventsAsync(engine, connection, maxSeq, from, now, cancellationToken);
         long authRowId = 0;
         if (tables.Contains("auth_attempts"))
         {
@@ -153,6 +154,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             }
         }
 
+        engine.EndBulk();
         engine.SetAppliedMigrations(tables.Contains("d1_migrations") ? await AggregationReader.D1MigrationsAsync(connection, transaction, cancellationToken) : null);
         await transaction.CommitAsync(cancellationToken);
         var demo = await _store.IsDemoAsync(cancellationToken);
@@ -171,6 +173,36 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         _logger.LogDebug("Recomputed metrics from seq ≤ {Seq} in {Ms:F0} ms", maxSeq, (_time.GetUtcNow().ToUnixTimeMilliseconds() - now));
     }
 
+    private const long ParallelFromEvents = 200_000;
+
+    /// <summary>
+    /// The events of a recompute. A large store is read and folded in two halves by seq, the second on its own
+    /// connection and engine (its own read snapshot, bounded by the same max seq, so it sees the same rows unless an
+    /// import replaced them, and then the next tick recomputes anyway), then merged: reading and folding is nearly
+    /// all of a recompute's cost and needs no shared state.
+    /// </summary>
+    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, CancellationToken cancellationToken)
+    {
+        if (maxSeq < ParallelFromEvents || Environment.ProcessorCount < 2)
+        {
+            AggregationReader.ReadEvents(connection, 0, maxSeq, from, engine.Fold, cancellationToken);
+            return;
+        }
+
+        var middle = maxSeq / 2;
+        var second = Task.Run(async () =>
+        {
+            var half = new MetricEngine(_slos, now);
+            half.BeginBulk();
+            await using var other = await _connections.OpenAsync(cancellationToken);
+            await using var transaction = other.BeginTransaction(deferred: true);
+            AggregationReader.ReadEvents(other, middle, maxSeq, from, half.Fold, cancellationToken);
+            return half;
+        }, cancellationToken);
+        AggregationReader.ReadEvents(connection, 0, middle, from, engine.Fold, cancellationToken);
+        engine.MergeBulk(await second);
+    }
+
     /// <summary>Folds events and auth attempts that arrived since the last tick. False when the store went backwards (wiped).</summary>
     private async Task<bool> FoldNewAsync(CancellationToken cancellationToken)
     {
@@ -185,7 +217,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var rows = new List<EventRow>();
         if (maxSeq > _lastSeq)
         {
-            await AggregationReader.ReadEventsAsync(connection, transaction, _lastSeq, maxSeq, long.MinValue, rows.Add, cancellationToken);
+            AggregationReader.ReadEvents(connection, _lastSeq, maxSeq, long.MinValue, rows.Add, cancellationToken);
         }
 
         var auth = _hasAuth ? await AggregationReader.AuthAttemptsAsync(connection, transaction, _lastAuthRowId, cancellationToken) : [];
@@ -346,7 +378,6 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             // Budget at each point: over the 30 days of hour buckets ending with the point's hour (prefix sums).
             var sloHours = (long)Windows.All.First(w => w.Name == slo.Window).Length.TotalHours;
             var firstHour = Rollup.Floor(points[0].StartMs, Rollup.HourMs) - sloHours + 1;
-            var lastHour = Rollup.Floor(now, Rollup.HourMs);
             var hours = _engine.SloBuckets(index, true, firstHour * Rollup.HourMs);
             var good = new double[hours.Count + 1];
             var total = new double[hours.Count + 1];
@@ -371,7 +402,6 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
                     tt > 0 ? 1 - (bad / (budget * tt)) : null));
             }
 
-            _ = lastHour;
             return result;
         }
     }

@@ -6,8 +6,9 @@ namespace VibeDashboard.Aggregation;
 /// Tiered rollup of one metric family in one policy tier: minute buckets for the last 24 h, hour buckets for
 /// 30 days, and a running sum per window (<see cref="Windows"/>) so that reading a window costs nothing.
 /// A bucket holds a few counters and, for latency families, a sparse histogram (HdrHistogram-quantised
-/// value → count) that supports removal; only the eight running windows hold a dense HdrHistogram, so
-/// memory stays bounded however long the dashboard runs.
+/// value → count) that supports removal; only the eight running windows hold a dense histogram
+/// (<see cref="WindowHistogram"/>), so memory stays bounded however long the dashboard runs.
+/// Buckets live in two rings indexed by minute (hour) modulo the retention, so finding one is an array access.
 /// </summary>
 internal sealed class Rollup
 {
@@ -17,26 +18,23 @@ internal sealed class Rollup
     public const int HourBuckets = 720;
 
     private readonly int _fields;
-    private readonly bool _histogram;
-    private readonly Dictionary<long, Bucket> _minutes = [];
-    private readonly Dictionary<long, Bucket> _hours = [];
+    private readonly Ring _minutes;
+    private readonly Ring _hours;
     private readonly WindowSum[] _windows;
-    private long _minute;
-    private long _hour;
+    private bool _deferred;
 
     public Rollup(int fields, bool histogram, long nowMs)
     {
         _fields = fields;
-        _histogram = histogram;
-        _minute = Floor(nowMs, MinuteMs);
-        _hour = Floor(nowMs, HourMs);
+        _minutes = new Ring(MinuteBuckets, Floor(nowMs, MinuteMs));
+        _hours = new Ring(HourBuckets, Floor(nowMs, HourMs));
         _windows = new WindowSum[Windows.All.Count];
         for (var i = 0; i < _windows.Length; i++)
         {
             var (_, length) = Windows.All[i];
             var hourly = length > TimeSpan.FromDays(1);
             var span = (long)(length.TotalMilliseconds / (hourly ? HourMs : MinuteMs));
-            _windows[i] = new WindowSum(hourly, span, fields, histogram ? NewHistogram() : null);
+            _windows[i] = new WindowSum(hourly, span, fields, histogram ? new WindowHistogram() : null);
         }
     }
 
@@ -50,6 +48,23 @@ internal sealed class Rollup
 
     public static long Floor(long ms, long unit) => ms >= 0 ? ms / unit : ((ms + 1) / unit) - 1;
 
+    /// <summary>
+    /// While deferred (a full recompute), folds only touch buckets; <see cref="EndDeferred"/> then builds every
+    /// window sum once from the buckets instead of updating eight windows per event.
+    /// </summary>
+    public void BeginDeferred() => _deferred = true;
+
+    public void EndDeferred()
+    {
+        _deferred = false;
+        foreach (var window in _windows)
+        {
+            Rebuild(window);
+        }
+
+        Dirty = true;
+    }
+
     public void Add(long atMs, int field, double amount)
     {
         if (amount == 0)
@@ -57,16 +72,16 @@ internal sealed class Rollup
             return;
         }
 
-        AddMinute(Floor(atMs, MinuteMs), field, amount);
-        AddHour(Floor(atMs, HourMs), field, amount);
+        AddSum(_minutes, false, Floor(atMs, MinuteMs), field, amount);
+        AddSum(_hours, true, Floor(atMs, HourMs), field, amount);
     }
 
     /// <summary>Adds (count &gt; 0) or removes (count &lt; 0) a histogram value.</summary>
     public void AddValue(long atMs, long value, long count)
     {
         var q = Layout.LowestEquivalentValue(Math.Clamp(value, 0, 9_000_000_000_000));
-        Apply(_minutes, Floor(atMs, MinuteMs), false, b => AddSparse(b, q, count), w => w.Histogram!.RecordValueWithCount(q, count));
-        Apply(_hours, Floor(atMs, HourMs), true, b => AddSparse(b, q, count), w => w.Histogram!.RecordValueWithCount(q, count));
+        AddSparse(_minutes, false, Floor(atMs, MinuteMs), q, count);
+        AddSparse(_hours, true, Floor(atMs, HourMs), q, count);
     }
 
     /// <summary>Spreads an interval's length (ms) over the minute and hour buckets it overlaps (sign ±1).</summary>
@@ -77,63 +92,71 @@ internal sealed class Rollup
             return;
         }
 
-        var firstMinute = Math.Max(Floor(fromMs, MinuteMs), _minute - MinuteBuckets);
+        var firstMinute = Math.Max(Floor(fromMs, MinuteMs), _minutes.Current - MinuteBuckets);
         for (var m = firstMinute; m * MinuteMs < toMs; m++)
         {
             var overlap = Math.Min(toMs, (m + 1) * MinuteMs) - Math.Max(fromMs, m * MinuteMs);
-            AddMinute(m, field, sign * overlap);
+            AddSum(_minutes, false, m, field, sign * overlap);
         }
 
-        var firstHour = Math.Max(Floor(fromMs, HourMs), _hour - HourBuckets);
+        var firstHour = Math.Max(Floor(fromMs, HourMs), _hours.Current - HourBuckets);
         for (var h = firstHour; h * HourMs < toMs; h++)
         {
             var overlap = Math.Min(toMs, (h + 1) * HourMs) - Math.Max(fromMs, h * HourMs);
-            AddHour(h, field, sign * overlap);
+            AddSum(_hours, true, h, field, sign * overlap);
         }
     }
 
-    private void AddMinute(long minute, int field, double amount) =>
-        Apply(_minutes, minute, false, b => b.Sums[field] += amount, w => w.Sums[field] += amount);
-
-    private void AddHour(long hour, int field, double amount) =>
-        Apply(_hours, hour, true, b => b.Sums[field] += amount, w => w.Sums[field] += amount);
-
-    private void Apply(Dictionary<long, Bucket> buckets, long index, bool hourly, Action<Bucket> toBucket, Action<WindowSum> toWindow)
+    private void AddSum(Ring ring, bool hourly, long index, int field, double amount)
     {
-        var current = hourly ? _hour : _minute;
-        if (index < current - (hourly ? HourBuckets : MinuteBuckets))
+        if (ring.GetOrAdd(index, _fields) is not { } bucket)
         {
             return; // older than the retention of this tier
         }
 
-        if (!buckets.TryGetValue(index, out var bucket))
+        bucket.Sums[field] += amount;
+        if (_deferred || index > ring.Current)
         {
-            bucket = new Bucket(_fields);
-            buckets[index] = bucket;
+            return;
         }
 
-        toBucket(bucket);
         foreach (var window in _windows)
         {
-            if (window.Hourly == hourly && index <= current && index > current - window.Span)
+            if (window.Hourly == hourly && index > ring.Current - window.Span)
             {
-                toWindow(window);
+                window.Sums[field] += amount;
                 Dirty = true;
             }
         }
     }
 
-    private static void AddSparse(Bucket bucket, long q, long count)
+    private void AddSparse(Ring ring, bool hourly, long index, long q, long count)
     {
+        if (ring.GetOrAdd(index, _fields) is not { } bucket)
+        {
+            return;
+        }
+
         bucket.Histogram ??= [];
-        var next = bucket.Histogram.GetValueOrDefault(q) + count;
-        if (next == 0)
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(bucket.Histogram, q, out _);
+        slot += count;
+        if (slot == 0)
         {
             bucket.Histogram.Remove(q);
         }
-        else
+
+        if (_deferred || index > ring.Current)
         {
-            bucket.Histogram[q] = next;
+            return;
+        }
+
+        foreach (var window in _windows)
+        {
+            if (window.Hourly == hourly && index > ring.Current - window.Span)
+            {
+                window.Histogram?.Add(q, count);
+                Dirty = true;
+            }
         }
     }
 
@@ -142,22 +165,22 @@ internal sealed class Rollup
     {
         var minute = Floor(nowMs, MinuteMs);
         var hour = Floor(nowMs, HourMs);
-        if (minute != _minute)
+        if (minute != _minutes.Current)
         {
-            Slide(_minutes, false, _minute, minute);
-            _minute = minute;
-            Expire(_minutes, minute - MinuteBuckets);
+            var from = _minutes.Current;
+            _minutes.MoveTo(minute);
+            Slide(_minutes, false, from, minute);
         }
 
-        if (hour != _hour)
+        if (hour != _hours.Current)
         {
-            Slide(_hours, true, _hour, hour);
-            _hour = hour;
-            Expire(_hours, hour - HourBuckets);
+            var from = _hours.Current;
+            _hours.MoveTo(hour);
+            Slide(_hours, true, from, hour);
         }
     }
 
-    private void Slide(Dictionary<long, Bucket> buckets, bool hourly, long from, long to)
+    private void Slide(Ring ring, bool hourly, long from, long to)
     {
         foreach (var window in _windows)
         {
@@ -167,33 +190,51 @@ internal sealed class Rollup
             }
 
             Dirty = true;
+            if (_deferred)
+            {
+                continue;
+            }
+
             if (to < from || to - from >= window.Span)
             {
                 // A jump longer than the window (or back in time): rebuild it from the buckets.
-                window.Clear();
-                for (var i = to - window.Span + 1; i <= to; i++)
-                {
-                    Fold(window, buckets, i, 1);
-                }
+                Rebuild(window);
+                continue;
+            }
 
+            // Buckets that left the window may already be gone from the ring (its retention equals the longest window), so
+            // the window is rebuilt rather than subtracted from when that can happen.
+            if (from - window.Span + 1 < ring.Current - ring.Retention)
+            {
+                Rebuild(window);
                 continue;
             }
 
             for (var i = from - window.Span + 1; i <= to - window.Span; i++)
             {
-                Fold(window, buckets, i, -1);
+                Fold(window, ring.Find(i), -1);
             }
 
             for (var i = from + 1; i <= to; i++)
             {
-                Fold(window, buckets, i, 1);
+                Fold(window, ring.Find(i), 1);
             }
         }
     }
 
-    private static void Fold(WindowSum window, Dictionary<long, Bucket> buckets, long index, int sign)
+    private void Rebuild(WindowSum window)
     {
-        if (!buckets.TryGetValue(index, out var bucket))
+        window.Clear();
+        var ring = window.Hourly ? _hours : _minutes;
+        for (var i = ring.Current - window.Span + 1; i <= ring.Current; i++)
+        {
+            Fold(window, ring.Find(i), 1);
+        }
+    }
+
+    private static void Fold(WindowSum window, Bucket? bucket, int sign)
+    {
+        if (bucket is null)
         {
             return;
         }
@@ -207,28 +248,14 @@ internal sealed class Rollup
         {
             foreach (var (value, count) in bucket.Histogram)
             {
-                window.Histogram.RecordValueWithCount(value, sign * count);
+                window.Histogram.Add(value, sign * count);
             }
         }
-    }
-
-    private static void Expire(Dictionary<long, Bucket> buckets, long before)
-    {
-        List<long>? old = null;
-        foreach (var key in buckets.Keys)
-        {
-            if (key < before)
-            {
-                (old ??= []).Add(key);
-            }
-        }
-
-        old?.ForEach(k => buckets.Remove(k));
     }
 
     public double Sum(int window, int field) => _windows[window].Sums[field];
 
-    public LongHistogram? Histogram(int window) => _windows[window].Histogram;
+    public WindowHistogram? Histogram(int window) => _windows[window].Histogram;
 
     /// <summary>The first instant of a window (its buckets are whole minutes or hours; the last is the current one).</summary>
     public static long WindowStart(int window, long nowMs)
@@ -242,11 +269,11 @@ internal sealed class Rollup
     /// <summary>Buckets of one tier for chart points, oldest first (empty buckets are yielded as null).</summary>
     public IEnumerable<(long StartMs, Bucket? Bucket)> Buckets(bool hourly, long fromIndex, long toIndex)
     {
-        var buckets = hourly ? _hours : _minutes;
+        var ring = hourly ? _hours : _minutes;
         var unit = hourly ? HourMs : MinuteMs;
         for (var i = fromIndex; i <= toIndex; i++)
         {
-            yield return (i * unit, buckets.GetValueOrDefault(i));
+            yield return (i * unit, ring.Find(i));
         }
     }
 
@@ -256,7 +283,7 @@ internal sealed class Rollup
         double sum = 0;
         for (var h = Floor(fromMs, HourMs); h * HourMs < toMs; h++)
         {
-            if (_hours.TryGetValue(h, out var bucket))
+            if (_hours.Find(h) is { } bucket)
             {
                 sum += bucket.Sums[field];
             }
@@ -265,26 +292,156 @@ internal sealed class Rollup
         return sum;
     }
 
+    /// <summary>Adds another rollup's buckets (same family, same clock) into this one: the merge of a parallel recompute.</summary>
+    public void MergeBuckets(Rollup other)
+    {
+        foreach (var (mine, theirs) in new[] { (_minutes, other._minutes), (_hours, other._hours) })
+        {
+            foreach (var bucket in theirs.All())
+            {
+                if (mine.GetOrAdd(bucket.Index, _fields) is not { } target)
+                {
+                    continue;
+                }
+
+                for (var f = 0; f < _fields; f++)
+                {
+                    target.Sums[f] += bucket.Sums[f];
+                }
+
+                if (bucket.Histogram is not null)
+                {
+                    target.Histogram ??= [];
+                    foreach (var (q, count) in bucket.Histogram)
+                    {
+                        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(target.Histogram, q, out _);
+                        slot += count;
+                    }
+                }
+            }
+        }
+    }
+
     public long BucketCount => _minutes.Count + _hours.Count;
 
-    internal sealed class Bucket(int fields)
+    internal sealed class Bucket(long index, int fields)
     {
+        public long Index { get; } = index;
+
         public double[] Sums { get; } = new double[fields];
 
         public Dictionary<long, long>? Histogram { get; set; }
     }
 
-    private sealed class WindowSum(bool hourly, long span, int fields, LongHistogram? histogram)
+    /// <summary>
+    /// Buckets <c>Current − Retention … Current</c> in a ring (slot = index mod length); buckets after the current one
+    /// (events stamped in the future) wait in a dictionary until the clock reaches them.
+    /// </summary>
+    private sealed class Ring(int retention, long current)
+    {
+        private readonly Bucket?[] _slots = new Bucket?[retention + 1];
+        private Dictionary<long, Bucket>? _future;
+
+        public int Retention { get; } = retention;
+
+        public long Current { get; private set; } = current;
+
+        public long Count => _slots.Count(s => s is not null) + (_future?.Count ?? 0);
+
+        private int Slot(long index) => (int)(((index % _slots.Length) + _slots.Length) % _slots.Length);
+
+        public Bucket? Find(long index)
+        {
+            if (index > Current)
+            {
+                return _future?.GetValueOrDefault(index);
+            }
+
+            if (index < Current - Retention)
+            {
+                return null;
+            }
+
+            var bucket = _slots[Slot(index)];
+            return bucket?.Index == index ? bucket : null;
+        }
+
+        public Bucket? GetOrAdd(long index, int fields)
+        {
+            if (index > Current)
+            {
+                _future ??= [];
+                if (!_future.TryGetValue(index, out var waiting))
+                {
+                    waiting = new Bucket(index, fields);
+                    _future[index] = waiting;
+                }
+
+                return waiting;
+            }
+
+            if (index < Current - Retention)
+            {
+                return null;
+            }
+
+            ref var slot = ref _slots[Slot(index)];
+            if (slot?.Index != index)
+            {
+                slot = new Bucket(index, fields);
+            }
+
+            return slot;
+        }
+
+        public void MoveTo(long to)
+        {
+            if (to < Current)
+            {
+                // Back in time: buckets after the new current minute wait as future ones.
+                for (var i = Math.Max(to + 1, Current - Retention); i <= Current; i++)
+                {
+                    if (Find(i) is { } later)
+                    {
+                        (_future ??= [])[i] = later;
+                        _slots[Slot(i)] = null;
+                    }
+                }
+
+                Current = to;
+                return;
+            }
+
+            // Slots of the indices entering the ring are exactly those of the indices leaving it.
+            for (var i = Math.Max(Current + 1, to - Retention); i <= to; i++)
+            {
+                _slots[Slot(i)] = _future?.Remove(i, out var waiting) == true ? waiting : null;
+            }
+
+            Current = to;
+            if (_future is { Count: > 0 })
+            {
+                foreach (var key in _future.Keys.Where(k => k <= to).ToList())
+                {
+                    _future.Remove(key); // arrived during a jump longer than the ring and already expired
+                }
+            }
+        }
+
+        public IEnumerable<Bucket> All() => _slots.OfType<Bucket>().Concat(_future?.Values ?? Enumerable.Empty<Bucket>());
+    }
+
+    private sealed class WindowSum(bool hourly, long span, int fields, WindowHistogram? histogram)
     {
         public bool Hourly { get; } = hourly;
         public long Span { get; } = span;
         public double[] Sums { get; } = new double[fields];
-        public LongHistogram? Histogram { get; } = histogram;
+        public WindowHistogram? Histogram { get; } = histogram;
 
         public void Clear()
         {
             Array.Clear(Sums);
-            Histogram?.Reset();
+            Histogram?.Clear();
         }
     }
 }

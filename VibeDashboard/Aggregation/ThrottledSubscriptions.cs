@@ -37,7 +37,7 @@ internal sealed class ThrottledSubscriptions(TimeProvider time, TimeSpan throttl
     private sealed class Subscriber(ThrottledSubscriptions owner, Func<Task> callback) : IDisposable
     {
         private int _pending;
-        private long _lastRun = long.MinValue;
+        private long? _lastRun; // timestamp of the last callback; null before the first
         private bool _disposed;
 
         public void Signal()
@@ -52,8 +52,8 @@ internal sealed class ThrottledSubscriptions(TimeProvider time, TimeSpan throttl
         {
             try
             {
-                var since = _lastRun == long.MinValue ? owner._throttleOrMax : owner._time.GetElapsedTime(_lastRun);
-                if (since < owner._throttle)
+                // The first signal runs at once; later ones wait out the rest of the throttle interval.
+                if (_lastRun is { } last && owner._time.GetElapsedTime(last) is var since && since < owner._throttle)
                 {
                     await Task.Delay(owner._throttle - since, owner._time);
                 }
@@ -84,6 +84,5 @@ internal sealed class ThrottledSubscriptions(TimeProvider time, TimeSpan throttl
 
     private readonly TimeProvider _time = time;
     private readonly TimeSpan _throttle = throttle;
-    private readonly TimeSpan _throttleOrMax = TimeSpan.MaxValue;
     private readonly ILogger _logger = logger;
 }
