@@ -40,6 +40,7 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton<IMetricsFeed>(Feed);
+        Services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(Health));
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using VibeDashboard.Components;
+using VibeDashboard.Components.Layout;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
 using VibeDashboard.Ingestion.Demo;
@@ -31,6 +32,7 @@ public static class VibeDashboardHosting
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         services.AddSignalR();
         return builder;
     }
@@ -56,6 +58,7 @@ public static class VibeDashboardHosting
 
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapThemeStylesheet();
         app.MapHealthEndpoints();
         app.MapVibeDashboardAggregation();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

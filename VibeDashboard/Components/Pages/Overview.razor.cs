@@ -14,6 +14,8 @@ public sealed partial class Overview
     private OverviewModel _model = OverviewModel.Empty;
     private Dictionary<string, ApexChartConfig> _sparklines = [];
 
+    [Inject] public required SparklineCache Sparklines { get; init; }
+
     [SupplyParameterFromQuery(Name = DashboardUrls.RangeParameter)] public string? Range { get; set; }
 
     private DashboardRange SelectedRange => DashboardRanges.Parse(Range, DashboardUrls.DefaultRange);
@@ -23,9 +25,7 @@ public sealed partial class Overview
     protected override void BuildCharts(Snapshot snapshot)
     {
         var range = SelectedRange;
-        _sparklines = snapshot.Slos.ToDictionary(
-            s => s.Key,
-            s => ChartConfigs.SloSparkline(Feed.SloSeries(s.Key, range), s, SloCardModel.From(s).Tone));
+        _sparklines = snapshot.Slos.ToDictionary(s => s.Key, s => Sparklines.For(snapshot, s, range));
     }
 
     private ApexChartConfig SparklineFor(string sloKey) => _sparklines.GetValueOrDefault(sloKey) ?? NoData;
