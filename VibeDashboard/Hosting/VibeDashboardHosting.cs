@@ -33,6 +33,7 @@ public static class VibeDashboardHosting
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
+        services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
         services.AddSignalR();
         return builder;
     }
