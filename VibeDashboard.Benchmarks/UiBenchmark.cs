@@ -27,7 +27,7 @@ public sealed class UiBenchmark : IBenchmark
 
     public string Name => "ui";
 
-    public string Description => "overview load-to-interactive vs a static page; managed memory per open circuit [--loads N] [--circuits N]";
+    public string Description => "overview load-to-interactive vs a static page; managed memory per open circuit [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline] [--hold: 60 s for a heap dump]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -81,6 +81,11 @@ public sealed class UiBenchmark : IBenchmark
             overviews.Add(await LoadOverviewAsync(browser, baseUrl));
         }
 
+        if (args.Contains("--detail"))
+        {
+            await PrintTimelineAsync(browser, baseUrl);
+        }
+
         var staticMedian = Median(statics);
         var overviewMedian = Median(overviews);
         var ratio = overviewMedian / staticMedian;
@@ -113,6 +118,12 @@ public sealed class UiBenchmark : IBenchmark
         Console.WriteLine($"{"  circuits open (counted by a circuit handler)",-48} {opened,10}   (all live after {stopwatch.Elapsed.TotalSeconds:0} s)");
         Console.WriteLine($"{"  managed heap before / after",-48} {F(before / 1024d) + " / " + F(after / 1024d),10}");
         Console.WriteLine($"{"  per circuit",-48} {F(perCircuit / 1024),10} {"≤ 300 KB",12} {(perCircuit / 1024 <= 300 ? "met" : "MISSED")}");
+
+        if (args.Contains("--hold"))
+        {
+            Console.WriteLine($"holding 60 s for a heap dump: dotnet-gcdump collect -p {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(60));
+        }
 
         await context.CloseAsync();
         await app.StopAsync();
@@ -147,6 +158,57 @@ public sealed class UiBenchmark : IBenchmark
         return stopwatch.Elapsed.TotalMilliseconds;
     }
 
+    // Where the overview's load time goes: each resource's start and end, relative to navigation start.
+    private static async Task PrintTimelineAsync(IBrowser browser, string baseUrl)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.AddInitScriptAsync("""
+            window.__marks = [];
+            const mark = m => window.__marks.push(`${performance.now().toFixed(0).padStart(6)}  ${m}`);
+            const WS = window.WebSocket;
+            window.WebSocket = function (...a) {
+              mark('websocket created'); const ws = new WS(...a);
+              ws.addEventListener('open', () => mark('websocket open'));
+              let n = 0;
+              ws.addEventListener('message', e => { if (n++ < 12) mark(`ws message ${n} (${e.data.byteLength ?? e.data.length} B)`); });
+              const send = ws.send.bind(ws); let k = 0;
+              ws.send = d => { if (k++ < 12) mark(`ws send ${k} (${d.byteLength ?? d.length} B)`); send(d); };
+              return ws;
+            };
+            window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS);
+            const seen = new Set();
+            new MutationObserver(() => {
+              for (const [k, sel] of [['root', '.vd-root'], ['card', '[data-testid^=slo-card-]'], ['interactive', '.vd-root[data-interactive=true]'], ['svg', '.apexcharts-canvas']])
+                if (!seen.has(k) && document.querySelector(sel)) { seen.add(k); mark(k); }
+            }).observe(document, { subtree: true, childList: true, attributes: true });
+            document.addEventListener('DOMContentLoaded', () => mark('DOMContentLoaded'));
+            """);
+        await page.GotoAsync($"{baseUrl}/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
+        await page.Locator(".vd-root[data-interactive=true] [data-testid^=slo-card-]").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        await Task.Delay(1500);
+        foreach (var m in await page.EvaluateAsync<string[]>("() => window.__marks"))
+        {
+            Console.WriteLine("  " + m);
+        }
+
+        var lines = await page.EvaluateAsync<string[]>("""
+            () => {
+              const now = performance.now();
+              const nav = performance.getEntriesByType('navigation')[0];
+              const rows = [`navigation: response ${nav.responseEnd.toFixed(0)} domInteractive ${nav.domInteractive.toFixed(0)} DCL ${nav.domContentLoadedEventEnd.toFixed(0)} load ${nav.loadEventEnd.toFixed(0)} · card seen ${now.toFixed(0)}`];
+              for (const r of performance.getEntriesByType('resource'))
+                rows.push(`${r.startTime.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${String(r.transferSize).padStart(8)} B  ${r.name.replace(location.origin, '')}`);
+              return rows;
+            }
+            """);
+        Console.WriteLine();
+        foreach (var line in lines)
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
+
     private static long SettledManagedBytes()
     {
         for (var i = 0; i < 3; i++)
@@ -162,7 +224,7 @@ public sealed class UiBenchmark : IBenchmark
     private static string StaticPage() => $$"""
         <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><base href="/">
         <link rel="icon" type="image/svg+xml" href="favicon.svg">
-        <link rel="stylesheet" href="_content/MudBlazor/MudBlazor.min.css"><link rel="stylesheet" href="app.css">
+        <link rel="stylesheet" href="_content/MudBlazor/MudBlazor.min.css"><link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="app.css">
         <title>static</title></head><body><div class="vd-root"><h1>Is the platform healthy?</h1>
         {{string.Concat(Enumerable.Range(0, 10).Select(i => $"<div class=\"mud-paper pa-3\"><h6>card {i}</h6><p>99.9 %</p></div>"))}}
         </div></body></html>

@@ -40,6 +40,8 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         });
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton<IMetricsFeed>(Feed);
+        Services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
+        Services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(Health));
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using VibeDashboard.Components;
+using VibeDashboard.Components.Layout;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
 using VibeDashboard.Ingestion.Demo;
@@ -25,6 +26,8 @@ public static class VibeDashboardHosting
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
+        services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
         services.AddSignalR();
         return builder;
     }
@@ -64,6 +67,7 @@ public static class VibeDashboardHosting
 
         app.UseAntiforgery();
         app.MapStaticAssets();
+        app.MapThemeStylesheet();
         app.MapHealthEndpoints();
         app.MapVibeDashboardAggregation();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -32,7 +32,8 @@ public sealed class OverviewPageTests : DashboardComponentTest
         Assert.Equal("99.80 %", page.Find("[data-testid=metric-value-availability]").TextContent);
         // Latency headline is the p95, with all three percentiles beside it.
         Assert.Equal("2.5 s", page.Find("[data-testid=metric-value-preview_startup_latency_ms]").TextContent);
-        Assert.Contains("p50 500 ms · p95 2.5 s · p99 7.0 s", page.Markup);
+        // As shown (the tiles are pre-rendered HTML, where "·" is written as a character reference).
+        Assert.Contains("p50 500 ms · p95 2.5 s · p99 7.0 s", page.Find("[data-testid=area-tiles]").TextContent);
         Assert.Equal("—", page.Find("[data-testid=metric-value-d1_query_latency_ms]").TextContent);
     }
 

@@ -7,7 +7,6 @@ public sealed partial class MainLayout : IDisposable
 {
     private bool _dark = true;
     private bool _drawerOpen = true;
-    private bool _interactive;
     private bool _demo;
     private IDisposable? _subscription;
 
@@ -25,16 +24,6 @@ public sealed partial class MainLayout : IDisposable
                 _demo = Monitor.Current.Demo;
                 StateHasChanged();
             }));
-    }
-
-    protected override void OnAfterRender(bool firstRender)
-    {
-        if (firstRender)
-        {
-            // Browser tests wait for this marker: clicks before the circuit is live would do nothing.
-            _interactive = true;
-            StateHasChanged();
-        }
     }
 
     private void ToggleTheme() => _dark = !_dark;

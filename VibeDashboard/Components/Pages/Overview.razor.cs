@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using VibeDashboard.Aggregation;
+using VibeDashboard.Components.Controls;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Model;
 using VibeDashboard.Utils;
@@ -11,21 +12,25 @@ public sealed partial class Overview
 {
     private static readonly ApexChartConfig NoData = new() { Sparkline = true, Height = 56, Type = ChartType.Area };
 
-    private OverviewModel _model = OverviewModel.Empty;
+    private static readonly OverviewView Empty = new(0, OverviewModel.Empty, new Dictionary<string, MarkupString>(), new Dictionary<string, MarkupString>());
+
+    private OverviewView _view = Empty;
     private Dictionary<string, ApexChartConfig> _sparklines = [];
+
+    [Inject] public required SparklineCache Sparklines { get; init; }
+
+    [Inject] public required OverviewFragments Fragments { get; init; }
 
     [SupplyParameterFromQuery(Name = DashboardUrls.RangeParameter)] public string? Range { get; set; }
 
     private DashboardRange SelectedRange => DashboardRanges.Parse(Range, DashboardUrls.DefaultRange);
 
-    protected override void BuildText(Snapshot snapshot) => _model = OverviewModel.Build(snapshot, WindowChoice.ForRange(SelectedRange));
+    protected override void BuildText(Snapshot snapshot) => _view = Fragments.For(snapshot, SelectedRange);
 
     protected override void BuildCharts(Snapshot snapshot)
     {
         var range = SelectedRange;
-        _sparklines = snapshot.Slos.ToDictionary(
-            s => s.Key,
-            s => ChartConfigs.SloSparkline(Feed.SloSeries(s.Key, range), s, SloCardModel.From(s).Tone));
+        _sparklines = snapshot.Slos.ToDictionary(s => s.Key, s => Sparklines.For(snapshot, s, range));
     }
 
     private ApexChartConfig SparklineFor(string sloKey) => _sparklines.GetValueOrDefault(sloKey) ?? NoData;

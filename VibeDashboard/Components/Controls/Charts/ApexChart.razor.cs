@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Components;
@@ -23,6 +24,10 @@ public sealed partial class ApexChart : IAsyncDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    // Payloads are pure functions of an immutable config and the theme; configs shared between circuits
+    // (the overview's sparklines) then share one serialized payload too. Entries go with their config.
+    private static readonly ConditionalWeakTable<ApexChartConfig, JsonElement?[]> Payloads = new();
 
     private readonly string _id = $"vd-chart-{Interlocked.Increment(ref s_nextId)}";
     private IJSObjectReference? _module;
@@ -79,7 +84,7 @@ public sealed partial class ApexChart : IAsyncDisposable
             {
                 var config = Config;
                 var dark = Dark;
-                var payload = ToPayload(config, dark);
+                var payload = PayloadFor(config, dark);
                 await _module.InvokeVoidAsync(_rendered ? "update" : "render", _id, payload);
                 _rendered = true;
                 _shown = config;
@@ -94,6 +99,13 @@ public sealed partial class ApexChart : IAsyncDisposable
         {
             _syncing = false;
         }
+    }
+
+    internal static JsonElement PayloadFor(ApexChartConfig config, bool dark)
+    {
+        // Built on first use per theme; two circuits racing build equal payloads, and either may stay.
+        var slots = Payloads.GetValue(config, static _ => new JsonElement?[2]);
+        return slots[dark ? 1 : 0] ??= ToPayload(config, dark);
     }
 
     /// <summary>The JSON the script expects (kept flat and small; the script builds ApexCharts' options).</summary>

@@ -115,22 +115,21 @@ function loadApex() {
   return apexLoading;
 }
 
-export async function render(id, config) {
-  await loadApex();
+// render and update return at once: the circuit does not wait (and hold the call) while ApexCharts loads and
+// draws, which on a busy wall screen can take seconds. The newest config per chart wins; a chart destroyed
+// before it was drawn is simply dropped.
+const waiting = new Map();
+
+function draw(id, config) {
   const element = document.getElementById(id);
   if (!element) {
     return;
   }
-  destroy(id);
-  const chart = new ApexCharts(element, toOptions(config));
-  charts.set(id, { chart, shape: shapeOf(config) });
-  chart.render();
-}
-
-export async function update(id, config) {
   const entry = charts.get(id);
   if (!entry) {
-    await render(id, config);
+    const chart = new ApexCharts(element, toOptions(config));
+    charts.set(id, { chart, shape: shapeOf(config) });
+    chart.render();
     return;
   }
   const shape = shapeOf(config);
@@ -142,7 +141,31 @@ export async function update(id, config) {
   }
 }
 
+function schedule(id, config) {
+  if (typeof ApexCharts !== "undefined") {
+    draw(id, config);
+    return;
+  }
+  waiting.set(id, config);
+  loadApex().then(() => {
+    for (const [waitingId, waitingConfig] of waiting) {
+      waiting.delete(waitingId);
+      draw(waitingId, waitingConfig);
+    }
+  }, error => console.error(error));
+}
+
+export function render(id, config) {
+  destroy(id);
+  schedule(id, config);
+}
+
+export function update(id, config) {
+  schedule(id, config);
+}
+
 export function destroy(id) {
+  waiting.delete(id);
   const entry = charts.get(id);
   if (entry) {
     charts.delete(id);
