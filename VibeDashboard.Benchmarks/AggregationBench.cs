@@ -30,11 +30,7 @@ internal static class AggregationBench
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        VibeDashboardHosting.AddOptions<StorageOptions>(services, configuration, StorageOptions.Section);
-        VibeDashboardHosting.AddOptions<IngestionOptions>(services, configuration, IngestionOptions.Section);
-        VibeDashboardHosting.AddOptions<DemoOptions>(services, configuration, DemoOptions.Section);
-        services.AddSingleton(TimeProvider.System);
-        services.AddVibeDashboardStore();
+        services.AddVibeDashboardStore(configuration);
         services.AddSignalR();
         services.AddVibeDashboardAggregation(configuration);
         return services.BuildServiceProvider();
