@@ -9,7 +9,8 @@ namespace VibeDashboard.Benchmarks;
 /// failed and crashed (goal 0), per mutation kind, and the first reproductions. Options: <c>--workers N</c> (stores
 /// side by side, default 2), <c>--depth N</c> (deepest nesting written, default 50,000: the unfixed recursive parser
 /// dies of a stack overflow there, which .NET cannot catch), <c>--only I</c> (one iteration), <c>--write DIR</c>
-/// (save the mutated exports that broke something, or with <c>--only</c> that one, to reproduce by hand).
+/// (save the mutated exports that broke something, or with <c>--only</c> that one, to reproduce by hand),
+/// <c>--kind K</c> (only the iterations whose mutation is of that kind).
 /// Exit 0 when nothing crashed or broke, 1 otherwise.
 /// </summary>
 public sealed class FuzzBenchmark : IBenchmark
@@ -18,7 +19,7 @@ public sealed class FuzzBenchmark : IBenchmark
 
     public string Name => "fuzz";
 
-    public string Description => "imports N mutated exports and counts crashes (--iterations N --seed S [--workers N --depth N --only I --write DIR])";
+    public string Description => "imports N mutated exports and counts crashes (--iterations N --seed S [--workers N --depth N --only I --kind K --write DIR])";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -28,6 +29,7 @@ public sealed class FuzzBenchmark : IBenchmark
         var depth = ImportBenchmark.IntOption(args, "--depth", 50_000);
         var only = ImportBenchmark.IntOption(args, "--only", -1);
         var write = ImportBenchmark.StringOption(args, "--write");
+        var kind = ImportBenchmark.StringOption(args, "--kind") is { Length: > 0 } k ? Enum.Parse<MutationKind>(k, ignoreCase: true) : (MutationKind?)null;
         var testData = Path.Combine(AppContext.BaseDirectory, "TestData");
         var baseline = Path.Combine(testData, "wrangler", "vibesdk-full.sql");
         var mutator = ExportMutator.FromTestData(testData, depth);
@@ -44,12 +46,20 @@ public sealed class FuzzBenchmark : IBenchmark
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var report = new Lock();
+        var timings = new System.Collections.Concurrent.ConcurrentBag<Dictionary<string, double>>();
         var tasks = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
             await using var harness = await FuzzHarness.CreateAsync(baseline, Now);
+            timings.Add(harness.Timings);
             for (var i = first + worker; i < first + count; i += workers)
             {
                 var export = mutator.Mutate(seed, i);
+                if (kind is not null && export.Kind != kind)
+                {
+                    Interlocked.Increment(ref done);
+                    continue;
+                }
+
                 var result = await harness.RunAsync(export);
                 tally.Add(result);
                 if (result.Broken)
@@ -78,6 +88,9 @@ public sealed class FuzzBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine($"{count:N0} mutated exports in {clock.Elapsed.TotalSeconds:F0} s ({count / clock.Elapsed.TotalSeconds:F0}/s)");
         Console.Write(tally.Table());
+        var tried = Math.Max(1, tally.Total.Tried);
+        var phases = timings.SelectMany(t => t).GroupBy(p => p.Key).Select(g => $"{g.Key} {g.Sum(p => p.Value) / tried:F1}");
+        Console.WriteLine($"ms per export, summed over the stores: {string.Join(", ", phases.Select(p => p))}");
         Console.WriteLine("(quarantined: imports that succeeded with quarantined rows; broken: an invariant other than a crash failed — store changed on a refusal, tick threw, snapshot unserialisable or over 1 MB, an offender query threw)");
         if (tally.Broken.Count > 0)
         {

@@ -441,7 +441,7 @@ internal sealed class ExportMutator
             case MutationKind.ManyTiers:
             {
                 // Cardinality: thousands of distinct tiers (and providers, models) must fold into "other", not into a 160 MB snapshot.
-                var rows = random.Next(500, 6000);
+                var rows = random.Next(100, 3000);
                 for (var i = 0; i < rows; i++)
                 {
                     var at = 1_764_000_000_000L + (i * 9_973L % 86_400_000L);

@@ -214,8 +214,18 @@ internal sealed class FuzzHarness : IAsyncDisposable
     /// </summary>
     public static long QuarantinedRows(ImportRecord record) => 0;
 
+    /// <summary>Where a run's time goes (milliseconds per phase, summed): the fuzz command prints it.</summary>
+    public Dictionary<string, double> Timings { get; } = new(StringComparer.Ordinal);
+
+    private void Time(string phase, System.Diagnostics.Stopwatch watch)
+    {
+        Timings[phase] = Timings.GetValueOrDefault(phase) + watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+    }
+
     public async Task<FuzzResult> RunAsync(MutatedExport export)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await File.WriteAllBytesAsync(_exportPath, export.Bytes);
         var violations = new List<string>();
         string outcome;
@@ -244,24 +254,29 @@ internal sealed class FuzzHarness : IAsyncDisposable
             outcome = FuzzResult.Crashed;
         }
 
+        Time("import", watch);
+
         var fingerprint = await FingerprintAsync();
         var changed = fingerprint != _baseline;
+        Time("fingerprint", watch);
         if (changed && outcome != nameof(ImportOutcome.Succeeded))
         {
             violations.Add($"store changed by a {outcome.ToLowerInvariant()} import");
         }
 
-        await CheckDashboardAsync(violations);
-        if (changed)
+        await CheckDashboardAsync(violations, watch);
+        // A success rewrote tables even when counts and schema match; put the baseline back so the next iteration reproduces alone.
+        if (changed || outcome == nameof(ImportOutcome.Succeeded))
         {
             await RestoreAsync();
+            Time("restore", watch);
         }
 
         return new FuzzResult(export, outcome, quarantined, reason, violations, crash);
     }
 
     /// <summary>The dashboard after the import: a tick, the snapshot as /api/snapshot writes it, the Security page's queries.</summary>
-    private async Task CheckDashboardAsync(List<string> violations)
+    private async Task CheckDashboardAsync(List<string> violations, System.Diagnostics.Stopwatch watch)
     {
         try
         {
@@ -271,6 +286,10 @@ internal sealed class FuzzHarness : IAsyncDisposable
         {
             violations.Add($"tick threw {e.GetType().Name}: {e.Message}");
             return;
+        }
+        finally
+        {
+            Time("tick", watch);
         }
 
         try
@@ -286,6 +305,8 @@ internal sealed class FuzzHarness : IAsyncDisposable
             violations.Add($"snapshot did not serialise, {e.GetType().Name}: {e.Message}");
         }
 
+        Time("serialise", watch);
+
         foreach (var kind in Enum.GetValues<OffenderKind>())
         {
             try
@@ -298,6 +319,8 @@ internal sealed class FuzzHarness : IAsyncDisposable
                 violations.Add($"offender query {kind} threw {e.GetType().Name}: {e.Message}");
             }
         }
+
+        Time("offenders", watch);
     }
 
     /// <summary>
@@ -321,6 +344,19 @@ internal sealed class FuzzHarness : IAsyncDisposable
         }
 
         var text = new StringBuilder();
+        using (var schema = connection.CreateCommand())
+        {
+            // A refused import must not have changed a table's shape either (same row counts, one column fewer).
+            schema.Transaction = transaction;
+            schema.CommandText = "SELECT x FROM (SELECT type || name || coalesce(sql, '') AS x, 0 AS k, name AS n FROM sqlite_master " +
+                                 "UNION ALL SELECT name || columns_json || coalesce(source_sql, ''), 1, name FROM _vd_tables) ORDER BY k, n";
+            await using var reader = await schema.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.Append(reader.GetString(0)).Append('\n');
+            }
+        }
+
         using (var count = connection.CreateCommand())
         {
             count.Transaction = transaction;
