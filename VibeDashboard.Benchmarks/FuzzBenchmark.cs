@@ -61,10 +61,9 @@ public sealed class FuzzBenchmark : IBenchmark
                 }
 
                 var result = await harness.RunAsync(export);
-                tally.Add(result);
-                if (result.Broken)
+                if (tally.Add(result))
                 {
-                    Console.WriteLine("  BROKEN " + result.Describe());
+                    Console.WriteLine("  NEW FAILURE " + result.Describe());
                     if (write is { Length: > 0 })
                     {
                         Save(write, export);
@@ -92,6 +91,13 @@ public sealed class FuzzBenchmark : IBenchmark
         var phases = timings.SelectMany(t => t).GroupBy(p => p.Key).Select(g => $"{g.Key} {g.Sum(p => p.Value) / tried:F1}");
         Console.WriteLine($"ms per export, summed over the stores: {string.Join(", ", phases.Select(p => p))}");
         Console.WriteLine("(quarantined: imports that succeeded with quarantined rows; broken: an invariant other than a crash failed — store changed on a refusal, tick threw, snapshot unserialisable or over 1 MB, an offender query threw)");
+        if (tally.Distinct.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{tally.Distinct.Count} distinct failures (by mutation kind and what went wrong):");
+            Console.Write(tally.DistinctFailures());
+        }
+
         if (tally.Broken.Count > 0)
         {
             Console.WriteLine();

@@ -20,6 +20,12 @@ internal sealed record FuzzResult(MutatedExport Export, string Outcome, long Qua
 
     public bool Broken => Crash is not null || Violations.Count > 0;
 
+    /// <summary>What went wrong with the numbers taken out: one line per distinct bug, however many inputs hit it.</summary>
+    public IEnumerable<string> Signatures =>
+        (Crash is not null ? [$"crash {Crash.GetType().Name} at {FirstOwnFrame(Crash)}"] : Array.Empty<string>())
+        .Concat(Violations.Select(v => System.Text.RegularExpressions.Regex.Replace(v, @"\d[\d,.]*", "N")))
+        .Select(v => $"{Export.Kind}: {OneLine(v)}");
+
     public string Describe()
     {
         var what = Crash is not null
@@ -53,8 +59,13 @@ internal sealed class FuzzTally
 
     public List<FuzzResult> Broken { get; } = [];
 
-    public void Add(FuzzResult result, int keepBroken = 20)
+    /// <summary>Each distinct failure (by signature, per mutation kind), how often it happened and its first reproduction.</summary>
+    public SortedDictionary<string, (long Count, FuzzResult First)> Distinct { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a result; true when it failed in a way not seen before.</summary>
+    public bool Add(FuzzResult result, int keepBroken = 20)
     {
+        var isNew = false;
         lock (_lock)
         {
             Total.Add(result);
@@ -68,7 +79,15 @@ internal sealed class FuzzTally
             {
                 Broken.Add(result);
             }
+
+            foreach (var signature in result.Signatures)
+            {
+                isNew |= !Distinct.ContainsKey(signature);
+                Distinct[signature] = Distinct.TryGetValue(signature, out var seen) ? (seen.Count + 1, seen.First) : (1, result);
+            }
         }
+
+        return isNew;
     }
 
     public static string Header => $"{"",-22}{"tried",8}{"imported",10}{"quarant.",10}{"rejected",10}{"held",7}{"failed",8}{"crashed",9}{"broken",8}";
@@ -82,6 +101,17 @@ internal sealed class FuzzTally
         }
 
         return text.AppendLine(Total.Row("total")).ToString();
+    }
+
+    public string DistinctFailures()
+    {
+        var text = new StringBuilder();
+        foreach (var (signature, (count, first)) in Distinct)
+        {
+            text.AppendLine($"{count,7}x {signature}").AppendLine($"          first: {first.Export.Reproduction}");
+        }
+
+        return text.ToString();
     }
 
     internal sealed class Counts
