@@ -32,8 +32,12 @@ internal enum MutationKind
     Stacked,
 }
 
-/// <summary>One mutated export: the bytes to import and how to reproduce it.</summary>
-internal sealed record MutatedExport(int Seed, int Iteration, string Fixture, MutationKind Kind, string Detail, byte[] Bytes)
+/// <summary>
+/// One mutated export: the bytes to import and how to reproduce it. <see cref="CertainlyBad"/> says why, when the
+/// mutation made an export the contract must refuse (rejected, held, or imported with the bad rows quarantined);
+/// null when the mutated export may well be fine.
+/// </summary>
+internal sealed record MutatedExport(int Seed, int Iteration, string Fixture, MutationKind Kind, string Detail, byte[] Bytes, string? CertainlyBad = null)
 {
     public string Reproduction =>
         $"seed {Seed} iteration {Iteration} ({Kind} of {Fixture}: {Detail}); rerun with `fuzz --seed {Seed} --only {Iteration} --write DIR`";
@@ -79,6 +83,41 @@ internal sealed class ExportMutator
         "99999999999999999999", "253402300800000", "-9223372036854775808", "9223372036854775807", "1e999", "-1", "0", "1",
         "'10:00'", "'1/2/3'", "'2025-11-25'", "'yesterday'", "'1764000000'", "1764000000.5", "4102444800000", "1764115200000", "1864115200000",
         "'2025-11-25 10:00:00'", "'2025-02-30 10:00:00'", "char(55296)", "X'00'", "NULL", "''",
+    ];
+
+    // Values the contract refuses in every row whatever the event: outside the sane range, not finite, negative,
+    // over the maxima (IngestionOptions defaults), of the wrong type, or text that is not valid UTF-8.
+    private static readonly Dictionary<string, string[]> BadEventValues = new(StringComparer.Ordinal)
+    {
+        ["occurred_at"] = ["99999999999999999999", "253402300800000", "-9223372036854775808", "9223372036854775807", "1e999", "-1", "0", "1", "'10:00'", "'1/2/3'", "'yesterday'", "4102444800000", "1864115200000", "char(55296)", "X'00'", "''", "NULL"],
+        ["duration_ms"] = ["1e999", "-1e999", "-1", "-5000.5", "'NaN'", "'Infinity'", "1e308", "char(55296)", "X'00ff'"],
+        ["cost_usd"] = ["1e999", "-1e999", "-1", "1e308", "'NaN'", "'-Infinity'", "char(55296)", "X'00ff'"],
+        ["tokens_in"] = ["-1", "1e999", "99999999999999999999", "'many'", "X'00'"],
+        ["tokens_out"] = ["-1", "1e999", "99999999999999999999", "'many'"],
+        ["policy_tier"] = ["char(55296)", "char(56320)", "replace('a','a',char(55296))"],
+        ["status"] = ["char(55296)", "char(56320)"],
+        ["event_type"] = ["char(55296)", "NULL"],
+        ["id"] = ["char(55296)", "NULL"],
+        ["message"] = ["char(55296)", "replace('x','x',char(56320))"],
+    };
+
+    // Statements a D1 export never holds; the grammar must refuse each (the others in the list above may be benign).
+    private static readonly HashSet<string> MustReject =
+    [
+        "ATTACH DATABASE '/nonexistent/vd-fuzz.db' AS evil;", "ATTACH '/nonexistent/vd-fuzz.db' AS evil;", "DETACH DATABASE main;",
+        "PRAGMA writable_schema=ON;", "PRAGMA writable_schema=1;",
+        "CREATE TRIGGER t AFTER INSERT ON ops_events BEGIN DELETE FROM ops_events; END;",
+        "CREATE TEMP TRIGGER t BEFORE INSERT ON users BEGIN SELECT RAISE(ABORT, 'x'); END;",
+        "UPDATE ops_events SET cost_usd = 1e308;", "DROP TABLE ops_events;", "DROP TABLE _vd_imports;", "ALTER TABLE ops_events ADD COLUMN evil TEXT;",
+        "CREATE VIEW v ATTACH DATABASE '/nonexistent/vd-fuzz.db' AS evil;",
+        "CREATE VIEW v AS SELECT 1; ATTACH DATABASE '/nonexistent/vd-fuzz.db' AS evil;",
+        "CREATE INDEX i ON ops_events(id) ATTACH DATABASE '/nonexistent/vd-fuzz.db' AS evil;",
+        "CREATE INDEX i ON ops_events(id); DROP TABLE users;",
+        "CREATE TABLE _vd_meta(key TEXT, value TEXT);",
+        "INSERT INTO _vd_imports VALUES(1,'x',NULL,0,0,'{}',0,0,'Succeeded',NULL,NULL);",
+        "INSERT INTO sqlite_master VALUES('table','t','t',0,'CREATE TABLE t(x)');",
+        "INSERT INTO ops_events SELECT * FROM users;", "WITH x AS (SELECT 1) INSERT INTO ops_events SELECT * FROM x;",
+        "SELECT load_extension('/nonexistent/evil.so');", "VACUUM INTO '/nonexistent/vd-fuzz.db';",
     ];
 
     private static readonly string[] ForbiddenStatements =
@@ -177,6 +216,7 @@ internal sealed class ExportMutator
         var fixture = _fixtures[random.Next(_fixtures.Count)];
         var kind = Kinds[random.Next(Kinds.Length)];
         var file = new Dump(fixture.Statements.ToList());
+        var notes = new Notes();
         string detail;
         byte[] bytes;
         if (kind == MutationKind.Stacked)
@@ -186,7 +226,7 @@ internal sealed class ExportMutator
             for (var i = 0; i < count; i++)
             {
                 var k = Stackable[random.Next(Stackable.Length)];
-                parts.Add(k + ": " + ApplyText(k, file, random));
+                parts.Add(k + ": " + ApplyText(k, file, random, new Notes()));
             }
 
             detail = string.Join(" + ", parts);
@@ -194,28 +234,35 @@ internal sealed class ExportMutator
             if (random.Next(3) == 0)
             {
                 var k = random.Next(2) == 0 ? MutationKind.RandomBytes : MutationKind.TruncateAtByte;
-                bytes = ApplyBytes(k, bytes, random, out var more);
+                bytes = ApplyBytes(k, bytes, random, new Notes(), out var more);
                 detail += " + " + k + ": " + more;
             }
         }
         else if (kind is MutationKind.TruncateAtByte or MutationKind.RandomBytes or MutationKind.ByteOrderMark or MutationKind.Utf16)
         {
-            bytes = ApplyBytes(kind, Encode(file.Text), random, out detail);
+            bytes = ApplyBytes(kind, Encode(file.Text), random, notes, out detail);
         }
         else if (kind == MutationKind.EmptyFile)
         {
             bytes = EmptyLike(file, random, out detail);
+            notes.CertainlyBad = "no rows (" + detail + ")";
         }
         else
         {
-            detail = ApplyText(kind, file, random);
+            detail = ApplyText(kind, file, random, notes);
             bytes = Encode(file.Text);
         }
 
-        return new MutatedExport(seed, iteration, fixture.Name, kind, detail, bytes);
+        return new MutatedExport(seed, iteration, fixture.Name, kind, detail, bytes, notes.CertainlyBad);
     }
 
-    private string ApplyText(MutationKind kind, Dump file, Random random)
+    /// <summary>What a mutation learnt about its result while making it.</summary>
+    private sealed class Notes
+    {
+        public string? CertainlyBad { get; set; }
+    }
+
+    private string ApplyText(MutationKind kind, Dump file, Random random, Notes notes)
     {
         switch (kind)
         {
@@ -246,11 +293,14 @@ internal sealed class ExportMutator
                 }
 
                 var column = Pick(random, EventColumns);
-                var value = column == "occurred_at" || random.Next(4) == 0 ? Pick(random, HostileTimestamps) : Pick(random, HostileScalars);
+                var bad = BadEventValues.TryGetValue(column, out var values) && random.Next(2) == 0;
+                var value = bad ? Pick(random, values!) : column == "occurred_at" || random.Next(4) == 0 ? Pick(random, HostileTimestamps) : Pick(random, HostileScalars);
                 if (!file.TrySetValue(index, column, value))
                 {
                     return $"ops_events.{column} not found";
                 }
+
+                notes.CertainlyBad = bad ? $"ops_events.{column} of {Short(value)}" : null;
 
                 return $"ops_events.{column} := {Short(value)} (statement {index + 1})";
             }
@@ -259,7 +309,8 @@ internal sealed class ExportMutator
             {
                 // Every row at once: two cost_usd of 1e308 overflow a sum, and more than 1 % bad rows must reject the export.
                 var column = Pick(random, ["occurred_at", "duration_ms", "cost_usd", "tokens_in", "policy_tier", "status", "attrs_json", "event_type"]);
-                var value = Pick(random, column == "occurred_at" ? HostileTimestamps : HostileScalars);
+                var bad = BadEventValues.TryGetValue(column, out var values) && random.Next(3) > 0;
+                var value = bad ? Pick(random, values!) : Pick(random, column == "occurred_at" ? HostileTimestamps : HostileScalars);
                 var changed = 0;
                 for (var i = 0; i < file.Statements.Count; i++)
                 {
@@ -269,6 +320,7 @@ internal sealed class ExportMutator
                     }
                 }
 
+                notes.CertainlyBad = bad && changed > 0 ? $"every ops_events.{column} of {Short(value)}" : null;
                 return $"ops_events.{column} := {Short(value)} in {changed} rows";
             }
 
@@ -291,6 +343,8 @@ internal sealed class ExportMutator
                 var value = Nest(depth, style);
                 var column = random.Next(spans.Count);
                 file.Statements[index] = ReplaceSpan(file.Statements[index], spans[column], value);
+                // Past Ingestion:MaxNestingDepth's default (32), or never closed.
+                notes.CertainlyBad = depth > 32 || style == 3 ? $"nesting {depth} deep" : null;
                 return $"{TableOf(file.Statements[index])} value {column} nested {depth} deep ({(style switch { 0 => "replace", 1 => "parens", 2 => "char", _ => "replace unclosed" })})";
             }
 
@@ -359,6 +413,7 @@ internal sealed class ExportMutator
                 var statement = Pick(random, ForbiddenStatements);
                 var at = random.Next(file.Statements.Count + 1);
                 file.Statements.Insert(at, statement);
+                notes.CertainlyBad = MustReject.Contains(statement) ? Short(statement) : null;
                 return $"{Short(statement)} at statement {at + 1}";
             }
 
@@ -421,6 +476,7 @@ internal sealed class ExportMutator
                     2 => statement[..last.End] + string.Concat(Enumerable.Repeat(",1", 3000)) + statement[last.End..],
                     _ => ReplaceSpan(statement, new Span(spans[0].Start, last.End - spans[0].Start), ""),
                 };
+                notes.CertainlyBad = "a row whose values do not match its columns";
                 return $"{TableOf(statement)} row {(mode switch { 0 => "lost a value", 1 => "gained a value", 2 => "gained 3,000 values", _ => "has no values" })} (statement {index + 1})";
             }
 
@@ -435,6 +491,7 @@ internal sealed class ExportMutator
 
                 file.Statements.Add(builder.Append(");").ToString());
                 file.Statements.Add("INSERT INTO \"fuzz_wide\" VALUES(" + string.Join(",", Enumerable.Repeat("1", columns)) + ");");
+                notes.CertainlyBad = columns > 2000 ? $"{columns:N0} columns, over Ingestion:MaxColumns" : null; // the default 2000
                 return $"a table of {columns:N0} columns";
             }
 
@@ -513,7 +570,7 @@ internal sealed class ExportMutator
         }
     }
 
-    private static byte[] ApplyBytes(MutationKind kind, byte[] bytes, Random random, out string detail)
+    private static byte[] ApplyBytes(MutationKind kind, byte[] bytes, Random random, Notes notes, out string detail)
     {
         switch (kind)
         {
@@ -521,7 +578,10 @@ internal sealed class ExportMutator
             {
                 var at = random.Next(bytes.Length + 1);
                 detail = $"cut at byte {at:N0} of {bytes.Length:N0}";
-                return bytes[..at];
+                var cut = bytes[..at];
+                // Cut inside a statement (or a character): half-written. Cut on a boundary it may be a valid, smaller export.
+                notes.CertainlyBad = !IsUtf8(cut) || !Encoding.UTF8.GetString(cut).TrimEnd().EndsWith(';') ? "cut inside a statement" : null;
+                return cut;
             }
 
             case MutationKind.RandomBytes:
@@ -540,7 +600,9 @@ internal sealed class ExportMutator
                 }
 
                 detail = $"inserted {string.Join(" ", inserted)} near byte {at:N0}";
-                return list.ToArray();
+                var result = list.ToArray();
+                notes.CertainlyBad = IsUtf8(result) ? null : "not valid UTF-8";
+                return result;
             }
 
             case MutationKind.ByteOrderMark:
@@ -562,6 +624,7 @@ internal sealed class ExportMutator
                     _ => new UTF32Encoding(false, true),
                 };
                 var body = encoding.GetBytes(text);
+                notes.CertainlyBad = variant is 0 or 2 && text.Length > 0 ? "UTF-16 without a byte order mark" : null;
                 return encoding.GetPreamble().Concat(body).Take(MaxFileChars * 2).ToArray();
             }
         }
@@ -631,6 +694,8 @@ internal sealed class ExportMutator
     }
 
     private static byte[] Encode(string text) => new UTF8Encoding(false).GetBytes(text);
+
+    private static bool IsUtf8(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     // ---- a light tokenizer: enough of SQLite's lexical grammar to find statements, values and column names ----
 

@@ -23,7 +23,7 @@ internal sealed record FuzzResult(MutatedExport Export, string Outcome, long Qua
     /// <summary>What went wrong with the numbers taken out: one line per distinct bug, however many inputs hit it.</summary>
     public IEnumerable<string> Signatures =>
         (Crash is not null ? [$"crash {Crash.GetType().Name} at {FirstOwnFrame(Crash)}"] : Array.Empty<string>())
-        .Concat(Violations.Select(v => System.Text.RegularExpressions.Regex.Replace(v, @"\d[\d,.]*", "N")))
+        .Concat(Violations.Select(v => System.Text.RegularExpressions.Regex.Replace(Category(v), @"\d[\d,.]*", "N")))
         .Select(v => $"{Export.Kind}: {OneLine(v)}");
 
     public string Describe()
@@ -32,6 +32,13 @@ internal sealed record FuzzResult(MutatedExport Export, string Outcome, long Qua
             ? $"crash {Crash.GetType().Name}: {OneLine(Crash.Message)} at {FirstOwnFrame(Crash)}"
             : string.Join("; ", Violations);
         return $"{Export.Reproduction} -> {Outcome}{(Reason is null ? "" : $" ({OneLine(Reason)})")}: {what}";
+    }
+
+    /// <summary>A violation without its particulars: "a bad export was … — ops_events.cost_usd of 1e999" keeps the column only.</summary>
+    private static string Category(string violation)
+    {
+        var parts = violation.Split(" — ", 2);
+        return parts.Length == 1 ? violation : parts[0] + " — " + parts[1].Split(" of ")[0];
     }
 
     private static string OneLine(string text)
@@ -276,6 +283,13 @@ internal sealed class FuzzHarness : IAsyncDisposable
             if (outcome != nameof(ImportOutcome.Succeeded) && string.IsNullOrWhiteSpace(reason))
             {
                 violations.Add($"{outcome} without a reason");
+            }
+
+            // A certainly bad export is refused, or imported with its bad rows quarantined; "Failed" is for a broken store or disk, not for input.
+            var refused = outcome is nameof(ImportOutcome.Rejected) or "Held" || (outcome == nameof(ImportOutcome.Succeeded) && quarantined > 0);
+            if (export.CertainlyBad is { } bad && !refused)
+            {
+                violations.Add($"a bad export was {outcome.ToLowerInvariant()}, not rejected, held or quarantined — {bad}");
             }
         }
         catch (Exception e)
