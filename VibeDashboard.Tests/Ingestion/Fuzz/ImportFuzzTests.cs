@@ -46,7 +46,6 @@ public sealed class ImportFuzzTests(ITestOutputHelper output)
         await Task.WhenAll(workers);
 
         output.WriteLine(tally.Table());
-        output.WriteLine(tally.DistinctFailures());
         foreach (var broken in tally.Broken)
         {
             output.WriteLine(broken.Describe());
