@@ -476,7 +476,8 @@ internal sealed class ExportMutator
                     2 => statement[..last.End] + string.Concat(Enumerable.Repeat(",1", 3000)) + statement[last.End..],
                     _ => ReplaceSpan(statement, new Span(spans[0].Start, last.End - spans[0].Start), ""),
                 };
-                notes.CertainlyBad = "a row whose values do not match its columns";
+                // sqlite_sequence rows are autoincrement counters the importer rightly skips, whatever their shape.
+                notes.CertainlyBad = TableOf(statement) == "sqlite_sequence" ? null : "a row whose values do not match its columns";
                 return $"{TableOf(statement)} row {(mode switch { 0 => "lost a value", 1 => "gained a value", 2 => "gained 3,000 values", _ => "has no values" })} (statement {index + 1})";
             }
 

@@ -30,7 +30,7 @@ internal sealed record FuzzResult(MutatedExport Export, string Outcome, long Qua
     {
         var what = Crash is not null
             ? $"crash {Crash.GetType().Name}: {OneLine(Crash.Message)} at {FirstOwnFrame(Crash)}"
-            : string.Join("; ", Violations);
+            : string.Join("; ", Violations.Select(OneLine));
         return $"{Export.Reproduction} -> {Outcome}{(Reason is null ? "" : $" ({OneLine(Reason)})")}: {what}";
     }
 
