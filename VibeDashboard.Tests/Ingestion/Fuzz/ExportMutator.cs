@@ -29,6 +29,7 @@ internal enum MutationKind
     UnicodeIdentifier,
     ControlCharIdentifier,
     MixedTypes,
+    SqliteInput,
     Stacked,
 }
 
@@ -58,7 +59,7 @@ internal sealed class ExportMutator
     private static readonly MutationKind[] Kinds = Enum.GetValues<MutationKind>();
 
     private static readonly MutationKind[] Stackable = Kinds
-        .Where(k => k is not (MutationKind.Stacked or MutationKind.EmptyFile or MutationKind.Utf16 or MutationKind.TruncateAtByte or MutationKind.RandomBytes or MutationKind.ByteOrderMark))
+        .Where(k => k is not (MutationKind.Stacked or MutationKind.SqliteInput or MutationKind.EmptyFile or MutationKind.Utf16 or MutationKind.TruncateAtByte or MutationKind.RandomBytes or MutationKind.ByteOrderMark))
         .ToArray();
 
     // Numbers and texts a contract validator must refuse or a fold must survive.
@@ -241,6 +242,10 @@ internal sealed class ExportMutator
         else if (kind is MutationKind.TruncateAtByte or MutationKind.RandomBytes or MutationKind.ByteOrderMark or MutationKind.Utf16)
         {
             bytes = ApplyBytes(kind, Encode(file.Text), random, notes, out detail);
+        }
+        else if (kind == MutationKind.SqliteInput)
+        {
+            bytes = SqliteDatabase(file, random, notes, out detail);
         }
         else if (kind == MutationKind.EmptyFile)
         {
@@ -628,6 +633,108 @@ internal sealed class ExportMutator
                 notes.CertainlyBad = variant is 0 or 2 && text.Length > 0 ? "UTF-16 without a byte order mark" : null;
                 return encoding.GetPreamble().Concat(body).Take(MaxFileChars * 2).ToArray();
             }
+        }
+    }
+
+    /// <summary>
+    /// A SQLite database file as the input (issue 8 item 6: such inputs are data too): the fixture's own tables and
+    /// rows, executed by SQLite into a scratch database (only the trusted fixture's statements and the fixed hostile
+    /// additions below ever run, never a mutated dump), plus one thing the importer must not evaluate or must refuse.
+    /// </summary>
+    private static byte[] SqliteDatabase(Dump file, Random random, Notes notes, out string detail)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "vd-fuzz-sqlite-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            var variant = random.Next(8);
+            using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                db.Open();
+                Execute(db, "BEGIN");
+                foreach (var statement in file.Statements.Where(s => IsCreateTable(s) || IsInsert(s)))
+                {
+                    Execute(db, statement, ignoreErrors: true);
+                }
+
+                // Numeric columns only: SQLite itself turns a lone surrogate in text into U+FFFD on the way out.
+                var badColumn = Pick(random, ["occurred_at", "duration_ms", "cost_usd", "tokens_in", "tokens_out"]);
+                var badValue = Pick(random, BadEventValues[badColumn]);
+                (detail, var sql, notes.CertainlyBad) = variant switch
+                {
+                    // Evaluated on every read: a small file that expands into megabytes (over Ingestion:MaxValueBytes).
+                    0 => ("a generated column of zeroblob(5000000)", "CREATE TABLE fuzz_gen (id INTEGER PRIMARY KEY, g BLOB GENERATED ALWAYS AS (zeroblob(5000000)) VIRTUAL); INSERT INTO fuzz_gen (id) VALUES (1),(2),(3);", (string?)null),
+                    1 => ("a view and a trigger", "CREATE TABLE fuzz_tr (x); CREATE VIEW fuzz_v AS SELECT randomblob(1000000) AS x; CREATE TRIGGER fuzz_t AFTER INSERT ON fuzz_tr BEGIN SELECT 1; END;", null),
+                    2 => ("WAL journal mode", "PRAGMA user_version = 7;", null),
+                    3 => ("a 1.1 MB message", "UPDATE ops_events SET message = (SELECT group_concat('x', '') FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1100000) SELECT i FROM n)) WHERE rowid = (SELECT min(rowid) FROM ops_events);", null),
+                    4 => ("a table of 2,001 columns", "CREATE TABLE fuzz_wide (" + string.Join(", ", Enumerable.Range(0, 2001).Select(i => "c" + i.ToString(CultureInfo.InvariantCulture))) + "); INSERT INTO fuzz_wide (c0) VALUES (1);", "2,001 columns"),
+                    5 => ($"every ops_events.{badColumn} := {Short(badValue)}", $"UPDATE ops_events SET {badColumn} = {badValue};", $"every ops_events.{badColumn} of {Short(badValue)}"),
+                    6 => ("a table name with ANSI escapes", "CREATE TABLE \"\u001b[31mred\u001b[0m\" (x); INSERT INTO \"\u001b[31mred\u001b[0m\" VALUES (1);", null),
+                    _ => ("no tables at all", "", "no tables"),
+                };
+                if (variant == 7)
+                {
+                    foreach (var table in file.Statements.Where(IsCreateTable).Select(TableOf).OfType<string>().Distinct())
+                    {
+                        Execute(db, $"DROP TABLE \"{table}\"", ignoreErrors: true);
+                    }
+                }
+
+                if (sql.Length > 0 && !Execute(db, sql, ignoreErrors: true))
+                {
+                    notes.CertainlyBad = null;
+                }
+
+                if (variant == 5 && Scalar(db, "SELECT count(*) FROM ops_events") is not > 0L)
+                {
+                    notes.CertainlyBad = null;
+                }
+
+                Execute(db, "COMMIT");
+                if (variant == 2)
+                {
+                    // A WAL-mode input: opened carelessly, it grows a -shm file beside the user's export.
+                    Execute(db, "PRAGMA journal_mode=WAL");
+                }
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    private static bool Execute(Microsoft.Data.Sqlite.SqliteConnection db, string sql, bool ignoreErrors = false)
+    {
+        try
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException) when (ignoreErrors)
+        {
+            // A fixture statement SQLite cannot run as is (e.g. a column-list INSERT into a table it lacks) is left out.
+            return false;
+        }
+    }
+
+    private static object? Scalar(Microsoft.Data.Sqlite.SqliteConnection db, string sql)
+    {
+        try
+        {
+            using var command = db.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null;
         }
     }
 

@@ -194,7 +194,9 @@ internal sealed class FuzzHarness : IAsyncDisposable
     {
         _directory = Path.Combine(Path.GetTempPath(), "vd-fuzz", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
-        _exportPath = Path.Combine(_directory, "export.sql");
+        // The export alone in its folder: an import must not write anything beside it (no -wal/-shm of a SQLite input).
+        Directory.CreateDirectory(Path.Combine(_directory, "input"));
+        _exportPath = Path.Combine(_directory, "input", "export.sql");
         var values = new Dictionary<string, string?>
         {
             ["Storage:Path"] = Path.Combine(_directory, "store.db"),
@@ -299,6 +301,12 @@ internal sealed class FuzzHarness : IAsyncDisposable
         }
 
         Time("import", watch);
+        var beside = Directory.GetFiles(Path.GetDirectoryName(_exportPath)!).Where(f => f != _exportPath).ToList();
+        if (beside.Count > 0)
+        {
+            violations.Add($"the import wrote beside the export — {string.Join(", ", beside.Select(Path.GetFileName))}");
+            beside.ForEach(File.Delete);
+        }
 
         var fingerprint = await FingerprintAsync();
         var changed = fingerprint != _baseline;
