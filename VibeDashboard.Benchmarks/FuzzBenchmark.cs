@@ -60,6 +60,12 @@ public sealed class FuzzBenchmark : IBenchmark
                     continue;
                 }
 
+                if (export.Kind == MutationKind.DeepNesting && export.Bytes.Length > 160_000)
+                {
+                    // A stack overflow ends the process without a word: name the export first, so it can be reproduced.
+                    Console.WriteLine($"  importing {export.Reproduction}");
+                }
+
                 var result = await harness.RunAsync(export);
                 if (tally.Add(result))
                 {

@@ -58,7 +58,7 @@ internal sealed record FuzzResult(MutatedExport Export, string Outcome, long Qua
 /// <summary>The counts a fuzz run prints, overall and per mutation kind.</summary>
 internal sealed class FuzzTally
 {
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
 
     public Counts Total { get; } = new();
 
