@@ -225,14 +225,16 @@ public sealed class Importer(
     {
         try
         {
+            var limits = ExportLimits.From(options.Value);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
             using var hashing = new HashingStream(stream);
-            // Strict UTF-8: a binary file fed as a dump fails with a clear error instead of importing garbage.
-            using var text = new StreamReader(hashing, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            // Strict UTF-8: a binary or UTF-16 file fed as a dump is rejected at the line of its first bad byte
+            // instead of importing garbage.
+            using var text = SqlDumpReader.OpenText(hashing);
             var batch = new List<ExportStatement>(BatchSize);
-            foreach (var statement in new SqlDumpReader(text, options.Value.MaxStatementBytes).ReadAll())
+            foreach (var statement in new SqlDumpReader(text, limits.MaxStatementChars).ReadAll())
             {
-                batch.Add(StatementParser.Parse(statement));
+                batch.Add(StatementParser.Parse(statement, limits));
                 if (batch.Count == BatchSize)
                 {
                     Send(output, batch, cancellationToken);
@@ -271,7 +273,7 @@ public sealed class Importer(
     /// A SQLite database file: opened read-only with trusted_schema off, so nothing in it (views, triggers,
     /// defaults) runs; tables are read row by row through the same writer as a dump.
     /// </summary>
-    private static async Task<string> ReadSqliteFileAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
+    private async Task<string> ReadSqliteFileAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
     {
         var hash = await HashFileAsync(path, cancellationToken);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
@@ -304,7 +306,7 @@ public sealed class Importer(
             CreateTableStatement create;
             try
             {
-                create = StatementParser.ParseCreateTable(sql, name);
+                create = StatementParser.ParseCreateTable(sql, name, ExportLimits.From(options.Value));
                 writer.Apply(create);
             }
             catch (ExportRejectedException e) when (e.Line == 0)
