@@ -190,6 +190,8 @@ public sealed class Importer(
 
     private const int BatchSize = 256;
 
+    private const int MaxBatchChars = 1 << 20;
+
     /// <summary>
     /// Reads and parses on one thread while this one writes, so validation costs no wall time on a
     /// multi-core machine. Statements are applied strictly in file order; the first error by line wins.
@@ -232,12 +234,16 @@ public sealed class Importer(
             // instead of importing garbage.
             using var text = SqlDumpReader.OpenText(hashing);
             var batch = new List<ExportStatement>(BatchSize);
+            var batchChars = 0L;
             foreach (var statement in new SqlDumpReader(text, limits.MaxStatementChars).ReadAll())
             {
                 batch.Add(StatementParser.Parse(statement, limits));
-                if (batch.Count == BatchSize)
+                batchChars += statement.Text.Length;
+                // Cut by size too: 256 statements of 16 MB each (or rows of many values) must not be held at once.
+                if (batch.Count == BatchSize || batchChars >= MaxBatchChars)
                 {
                     Send(output, batch, cancellationToken);
+                    batchChars = 0;
                 }
             }
 
