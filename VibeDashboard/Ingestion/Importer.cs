@@ -190,6 +190,8 @@ public sealed class Importer(
 
     private const int BatchSize = 256;
 
+    private const int MaxBatchChars = 1 << 20;
+
     /// <summary>
     /// Reads and parses on one thread while this one writes, so validation costs no wall time on a
     /// multi-core machine. Statements are applied strictly in file order; the first error by line wins.
@@ -225,17 +227,23 @@ public sealed class Importer(
     {
         try
         {
+            var limits = ExportLimits.From(options.Value);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
             using var hashing = new HashingStream(stream);
-            // Strict UTF-8: a binary file fed as a dump fails with a clear error instead of importing garbage.
-            using var text = new StreamReader(hashing, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            // Strict UTF-8: a binary or UTF-16 file fed as a dump is rejected at the line of its first bad byte
+            // instead of importing garbage.
+            using var text = SqlDumpReader.OpenText(hashing);
             var batch = new List<ExportStatement>(BatchSize);
-            foreach (var statement in new SqlDumpReader(text, options.Value.MaxStatementBytes).ReadAll())
+            var batchChars = 0L;
+            foreach (var statement in new SqlDumpReader(text, limits.MaxStatementChars).ReadAll())
             {
-                batch.Add(StatementParser.Parse(statement));
-                if (batch.Count == BatchSize)
+                batch.Add(StatementParser.Parse(statement, limits));
+                batchChars += statement.Text.Length;
+                // Cut by size too: 256 statements of 16 MB each (or rows of many values) must not be held at once.
+                if (batch.Count == BatchSize || batchChars >= MaxBatchChars)
                 {
                     Send(output, batch, cancellationToken);
+                    batchChars = 0;
                 }
             }
 
@@ -271,7 +279,7 @@ public sealed class Importer(
     /// A SQLite database file: opened read-only with trusted_schema off, so nothing in it (views, triggers,
     /// defaults) runs; tables are read row by row through the same writer as a dump.
     /// </summary>
-    private static async Task<string> ReadSqliteFileAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
+    private async Task<string> ReadSqliteFileAsync(string path, ImportWriter writer, CancellationToken cancellationToken)
     {
         var hash = await HashFileAsync(path, cancellationToken);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
@@ -304,7 +312,7 @@ public sealed class Importer(
             CreateTableStatement create;
             try
             {
-                create = StatementParser.ParseCreateTable(sql, name);
+                create = StatementParser.ParseCreateTable(sql, name, ExportLimits.From(options.Value));
                 writer.Apply(create);
             }
             catch (ExportRejectedException e) when (e.Line == 0)
