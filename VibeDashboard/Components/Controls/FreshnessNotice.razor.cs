@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Model;
 using VibeDashboard.Storage;
@@ -9,18 +10,25 @@ namespace VibeDashboard.Components.Controls;
 /// <summary>
 /// A freshness badge (age of the newest event) that turns into a stale-data banner past <c>Health:StaleAfter</c>.
 /// It ticks on its own clock: staleness matters precisely when no new data (and so no snapshot) arrives.
+/// While the aggregator's ticks fail, it says the numbers are old and why (the snapshot's failure), whatever the data's age.
 /// </summary>
 public sealed partial class FreshnessNotice : IAsyncDisposable
 {
     private IDisposable? _subscription;
+    private IDisposable? _feedSubscription;
     private ITimer? _clock;
     private string? _shown;
 
     [Inject] public required StoreStatusMonitor Monitor { get; init; }
+    [Inject] public required IMetricsFeed Feed { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
     [Inject] public required IOptions<HealthOptions> Health { get; init; }
 
     private StoreStatus Status => Monitor.Current;
+
+    private Snapshot Numbers => Feed.Current;
+
+    private AggregationFailure? Failure => Numbers.Failure;
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
@@ -29,24 +37,28 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
     protected override void OnInitialized()
     {
         _subscription = Monitor.Subscribe(() => InvokeAsync(StateHasChanged));
+        _feedSubscription = Feed.Subscribe(() => InvokeAsync(RenderIfChanged));
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(RenderIfChanged), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     // Only re-render when what is shown changes (the age text moves once a second at most, slower past a minute).
     private void RenderIfChanged()
     {
-        var next = $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}";
+        var next = Shown();
         if (next != _shown)
         {
             StateHasChanged();
         }
     }
 
-    protected override void OnAfterRender(bool firstRender) => _shown = $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}";
+    protected override void OnAfterRender(bool firstRender) => _shown = Shown();
+
+    private string Shown() => $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}|{Failure}";
 
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
+        _feedSubscription?.Dispose();
         if (_clock is not null)
         {
             await _clock.DisposeAsync();
