@@ -182,7 +182,7 @@ internal static class AggregationReader
     public static async Task<IReadOnlyList<AuthRow>> AuthAttemptsAsync(SqliteConnection connection, SqliteTransaction? transaction, long afterRowId, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<AuthRow>(new CommandDefinition(AuthSql, new { after = afterRowId }, transaction, cancellationToken: cancellationToken))).AsList();
 
-    private const string AppsSql = "SELECT CAST(created_at AS INTEGER) FROM apps WHERE created_at IS NOT NULL AND created_at >= @from";
+    private const string AppsSql = "SELECT CAST(created_at AS INTEGER) FROM apps WHERE created_at IS NOT NULL AND CAST(created_at AS INTEGER) >= @from";
 
     public static async Task<IReadOnlyList<long>> AppsCreatedAsync(SqliteConnection connection, SqliteTransaction? transaction, long fromMs, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<long>(new CommandDefinition(AppsSql, new { from = fromMs }, transaction, cancellationToken: cancellationToken))).AsList();

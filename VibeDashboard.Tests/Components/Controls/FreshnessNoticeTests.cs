@@ -54,6 +54,7 @@ public sealed class FreshnessNoticeTests : DashboardComponentTest
         Assert.Single(notice.FindAll("[data-testid=freshness-badge]"));
 
         await Feed.PublishAsync(good with { Version = 5, Failure = new AggregationFailure("no such table: ops_events", Time.GetUtcNow().AddMinutes(-2)) });
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         notice.WaitForAssertion(() => Assert.Equal(
             "Stale numbers: they are from 2026-03-02 11:57:00 UTC because aggregation fails: no such table: ops_events (failing since 2026-03-02 11:58:00 UTC; retried every tick).",
@@ -61,8 +62,30 @@ public sealed class FreshnessNoticeTests : DashboardComponentTest
         Assert.Empty(notice.FindAll("[data-testid=freshness-badge]"));
 
         await Feed.PublishAsync(good with { Version = 6, GeneratedAt = Time.GetUtcNow() });
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         notice.WaitForAssertion(() => Assert.Single(notice.FindAll("[data-testid=freshness-badge]")));
         Assert.Empty(notice.FindAll("[data-testid=stale-banner]"));
+    }
+
+    [Fact]
+    public async Task Events_dated_beyond_what_a_clock_can_show_do_not_hide_the_real_newest_event()
+    {
+        await ImportEventsAsync(Time.GetUtcNow().AddSeconds(-5));
+        await using (var connection = await Store.Connections.OpenAsync())
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO ops_events (id, occurred_at, event_type) VALUES ('max', 9223372036854775807, 'probe');
+                INSERT INTO ops_events (id, occurred_at, event_type) VALUES ('y10k', 253402300800000, 'probe');
+                INSERT INTO ops_events (id, occurred_at, event_type) VALUES ('month', 1775131200000, 'probe');
+                """;
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await Monitor.RefreshAsync();
+        var notice = Render<FreshnessNotice>();
+
+        Assert.Equal("data 5 s old", notice.Find("[data-testid=freshness-badge]").TextContent.Trim());
     }
 }

@@ -10,12 +10,12 @@ namespace VibeDashboard.Components.Controls;
 /// <summary>
 /// A freshness badge (age of the newest event) that turns into a stale-data banner past <c>Health:StaleAfter</c>.
 /// It ticks on its own clock: staleness matters precisely when no new data (and so no snapshot) arrives.
-/// While the aggregator's ticks fail, it says the numbers are old and why (the snapshot's failure), whatever the data's age.
+/// While the aggregator's ticks fail, it says the numbers are old and why (the snapshot's failure), whatever the data's age;
+/// the same clock picks that up (no second feed subscription: the page already holds one).
 /// </summary>
 public sealed partial class FreshnessNotice : IAsyncDisposable
 {
     private IDisposable? _subscription;
-    private IDisposable? _feedSubscription;
     private ITimer? _clock;
     private string? _shown;
 
@@ -37,7 +37,6 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
     protected override void OnInitialized()
     {
         _subscription = Monitor.Subscribe(() => InvokeAsync(StateHasChanged));
-        _feedSubscription = Feed.Subscribe(() => InvokeAsync(RenderIfChanged));
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(RenderIfChanged), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -58,7 +57,6 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
-        _feedSubscription?.Dispose();
         if (_clock is not null)
         {
             await _clock.DisposeAsync();
