@@ -82,6 +82,12 @@ internal sealed class MetricEngine
     /// <summary>False when VibeSDK's apps table (or its created_at) is not in the store: apps_created is unknown, not 0.</summary>
     public bool AppsAvailable { get; set; } = true;
 
+    /// <summary>
+    /// True when, without a counted set of tiers, more than <c>maxTiers</c> showed up and the later ones went to
+    /// <see cref="OtherTier"/> in arrival order: a recompute then counts tiers by volume and folds again.
+    /// </summary>
+    public bool TiersOverflowed { get; private set; }
+
     /// <summary>Named tiers with their own rollups (at most <c>maxTiers</c>, plus <see cref="OtherTier"/>).</summary>
     public int TierSlots => _tierNames.Count - 1;
 
@@ -147,6 +153,7 @@ internal sealed class MetricEngine
     public void MergeBulk(MetricEngine other)
     {
         SkippedValues += other.SkippedValues;
+        TiersOverflowed |= other.TiersOverflowed;
         if (other.NewestEventMs is { } newest && (NewestEventMs is null || newest > NewestEventMs))
         {
             NewestEventMs = newest;
@@ -227,6 +234,7 @@ internal sealed class MetricEngine
                       || ((_allowedTiers is null || !_bulk) && _tierNames.Count - (_otherIndex > 0 ? 2 : 1) < _maxTiers));
         if (!own)
         {
+            TiersOverflowed |= !string.Equals(tier, OtherTier, StringComparison.Ordinal) && _allowedTiers is null;
             if (_otherIndex < 0)
             {
                 _otherIndex = Register(OtherTier);

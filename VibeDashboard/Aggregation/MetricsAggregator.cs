@@ -175,15 +175,24 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
         var tables = await AggregationReader.TablesAsync(connection, transaction, cancellationToken);
         var from = HorizonStart(now);
-        // Bounded cardinality: the top tiers by volume get their own rollups, every other tier is "other".
-        var tiers = await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken);
-        var engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
         // A VibeSDK table without a column the metrics read (an older store) is not read: its metric is unavailable.
         var hasAuth = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "auth_attempts", AggregationReader.AuthColumns, cancellationToken);
         var hasApps = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "apps", AggregationReader.AppsColumns, cancellationToken);
         var hasMigrations = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "d1_migrations", AggregationReader.MigrationsColumns, cancellationToken);
+        // Bounded cardinality: tiers take rollups first come, first served; only when more than MaxTiers show up
+        // (rare, and costly to count: a GROUP BY over the horizon) are they counted, so that the top tiers by
+        // volume keep their own rollups and every other tier is "other", and the events folded again.
+        var engine = new MetricEngine(_slos, now, _options.MaxTiers);
         engine.BeginBulk();
-        await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
+        await ReadAllEventsAsync(engine, connection, maxSeq, from, now, null, cancellationToken);
+        if (engine.TiersOverflowed)
+        {
+            var tiers = await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken);
+            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
+            engine.BeginBulk();
+            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
+        }
+
         long authRowId = 0;
         if (hasAuth)
         {
@@ -230,7 +239,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     /// import replaced them, and then the next tick recomputes anyway), then merged: reading and folding is nearly
     /// all of a recompute's cost and needs no shared state.
     /// </summary>
-    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string> tiers, CancellationToken cancellationToken)
+    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken)
     {
         if (maxSeq < ParallelFromEvents || Environment.ProcessorCount < 2)
         {
