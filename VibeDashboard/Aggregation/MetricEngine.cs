@@ -88,9 +88,6 @@ internal sealed class MetricEngine
     /// </summary>
     public bool TiersOverflowed { get; private set; }
 
-    /// <summary>Named tiers with their own rollups (at most <c>maxTiers</c>, plus <see cref="OtherTier"/>).</summary>
-    public int TierSlots => _tierNames.Count - 1;
-
     public long NowMs => _now;
 
     public long? NewestEventMs { get; private set; }

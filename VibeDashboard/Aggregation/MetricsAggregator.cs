@@ -148,21 +148,19 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
 
     private async Task TickCoreAsync(CancellationToken cancellationToken)
     {
+        await _schema.EnsureCreatedAsync(cancellationToken);
+        if (!_historyLoaded)
         {
-            await _schema.EnsureCreatedAsync(cancellationToken);
-            if (!_historyLoaded)
-            {
-                await LoadAlertHistoryAsync(cancellationToken);
-            }
-
-            var importId = await _imports.LastSuccessfulIdAsync(cancellationToken);
-            if (importId != _lastImportId || Interlocked.Exchange(ref _importSignal, 0) == 1 || !await FoldNewAsync(cancellationToken))
-            {
-                await RecomputeAsync(importId, cancellationToken);
-            }
-
-            await PublishAsync(cancellationToken);
+            await LoadAlertHistoryAsync(cancellationToken);
         }
+
+        var importId = await _imports.LastSuccessfulIdAsync(cancellationToken);
+        if (importId != _lastImportId || Interlocked.Exchange(ref _importSignal, 0) == 1 || !await FoldNewAsync(cancellationToken))
+        {
+            await RecomputeAsync(importId, cancellationToken);
+        }
+
+        await PublishAsync(cancellationToken);
     }
 
     /// <summary>Rebuilds every metric from the store (at start, after an import, when the store was wiped).</summary>
