@@ -9,11 +9,14 @@ namespace VibeDashboard.Ingestion;
 /// </remarks>
 public sealed class ImportActivity(ImportHistoryRepository history, QuarantineRepository quarantine, Importer importer)
 {
+    /// <summary>How many quarantined rows of one import the page lists (all are counted and stored, up to the writer's cap).</summary>
+    public const int MaxListedQuarantineRows = 500;
+
     public Task<IReadOnlyList<ImportRecord>> HistoryAsync(int limit = 200, CancellationToken cancellationToken = default) =>
         history.ListAsync(limit, cancellationToken);
 
     public Task<IReadOnlyList<QuarantinedRow>> QuarantinedAsync(long importId, CancellationToken cancellationToken = default) =>
-        quarantine.ListAsync(importId, cancellationToken: cancellationToken);
+        quarantine.ListAsync(importId, MaxListedQuarantineRows, cancellationToken);
 
     /// <summary>The newest successful import when it quarantined rows (for the overview's flag), else null.</summary>
     public async Task<ImportRecord?> LastImportWithQuarantineAsync(CancellationToken cancellationToken = default) =>
