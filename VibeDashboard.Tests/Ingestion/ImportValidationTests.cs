@@ -323,6 +323,56 @@ public sealed class ImportValidationTests : IAsyncLifetime
         Assert.Equal("2", await _store.ScalarAsync("SELECT value FROM _vd_meta WHERE key = 'schema_version'"));
     }
 
+    [Fact]
+    public async Task Values_the_contract_accepts_are_stored_in_one_type_per_column()
+    {
+        var path = _store.WriteFile("types.sql", OpsHeader.Replace("\r\n", "\n") + "\n" +
+            "INSERT INTO \"ops_events\" VALUES(42,'2026-11-26 20:00:00','probe','probe',NULL,'12.5',3,7.0,1234);\n");
+
+        var result = await _store.ImportAsync(path);
+
+        Assert.True(result.Succeeded, result.Record.Error);
+        Assert.Equal(0, result.Record.QuarantinedRows);
+        Assert.Equal("text|integer|real|real|integer|text", await _store.ScalarAsync(
+            "SELECT typeof(id) || '|' || typeof(occurred_at) || '|' || typeof(duration_ms) || '|' || typeof(cost_usd) || '|' || typeof(tokens_in) || '|' || typeof(message) FROM ops_events"));
+        Assert.Equal("1234", await _store.ScalarAsync("SELECT message FROM ops_events WHERE id = '42'"));
+        Assert.Equal(Now.AddHours(-1).ToUnixTimeMilliseconds(), await _store.ScalarAsync("SELECT occurred_at FROM ops_events"));
+    }
+
+    [Fact]
+    public async Task A_sqlite_input_quarantines_by_row_number_and_names_the_row_when_it_rejects()
+    {
+        var good = Path.Combine(_store.Directory, "good.sqlite");
+        var bad = Path.Combine(_store.Directory, "bad.sqlite");
+        await WriteSqliteAsync(good, 200, "'bad', 1, 'probe', 5");
+        await WriteSqliteAsync(bad, 20, "'bad', 1, 'probe', 5");
+
+        var quarantined = await _store.ImportAsync(good);
+        var rejected = await _store.ImportAsync(bad);
+
+        Assert.True(quarantined.Succeeded, quarantined.Record.Error);
+        var row = Assert.Single(await Quarantine.ListAsync(quarantined.Record.Id));
+        Assert.Equal(201, row.Line);
+        Assert.Contains("occurred_at 1 (1970-01-01 00:00:01Z) is outside", row.Reason);
+        Assert.Equal(nameof(ImportOutcome.Rejected), rejected.Record.Outcome);
+        Assert.Contains("1 of 21 ops_events rows (4.76 %) break the contract (Ingestion:MaxQuarantinedFraction): first: row 21: occurred_at", rejected.Record.Error);
+        Assert.Equal(200, await _store.CountAsync("ops_events"));
+    }
+
+    private static async Task WriteSqliteAsync(string file, int good, string badValues)
+    {
+        await using (var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file}"))
+        {
+            await source.OpenAsync();
+            using var cmd = source.CreateCommand();
+            var inserts = string.Concat(Enumerable.Range(0, good).Select(i => $"INSERT INTO ops_events VALUES ('s-{i}', {GoodAt}, 'probe', 5);\n"));
+            cmd.CommandText = $"CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, duration_ms REAL);\n{inserts}INSERT INTO ops_events VALUES ({badValues});";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     private QuarantineRepository Quarantine => _store.Services.GetRequiredService<QuarantineRepository>();
 
     /// <summary>Rows the aggregator can read: every stored occurred_at is an instant a DateTimeOffset holds.</summary>
