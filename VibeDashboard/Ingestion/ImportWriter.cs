@@ -44,6 +44,7 @@ internal sealed class ImportWriter : IDisposable
     private readonly double _maxQuarantinedFraction;
     private SqliteCommand? _quarantineInsert;
     private (long Line, string Reason, bool SqliteRow)? _firstQuarantine;
+    private bool _sqliteRows; // rows come from a SQLite input: positions are row numbers, not dump lines
 
     private ImportWriter(SqliteConnection connection, SqliteTransaction transaction, long nowMs,
         Dictionary<string, RegisteredTable> registry, string[] opsExportColumns, OpsEventContract? contract, double maxQuarantinedFraction)
@@ -143,7 +144,6 @@ internal sealed class ImportWriter : IDisposable
         _quarantineInsert.ExecuteNonQuery();
     }
 
-    private bool _sqliteRows;
 
     public void Apply(ExportStatement statement)
     {
