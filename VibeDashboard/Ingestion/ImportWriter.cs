@@ -329,7 +329,7 @@ internal sealed class ImportWriter : IDisposable
             }
 
             var source = exportColumns ?? columns;
-            plan = isOps ? InsertPlan.ForOpsEvents(source, line, writer) : InsertPlan.ForTable(Name, columns, source, line, writer);
+            plan = IsOps ? InsertPlan.ForOpsEvents(source, line, writer) : InsertPlan.ForTable(Name, columns, source, line, writer);
             _plans[key] = plan;
             return plan;
         }
