@@ -16,6 +16,8 @@ namespace VibeDashboard.Ingestion;
 public sealed record ImportResult(ImportRecord Record, IReadOnlyList<TableCount> Tables)
 {
     public bool Succeeded => Record.Succeeded;
+
+    public bool Held => Record.Held;
 }
 
 /// <summary>
@@ -50,13 +52,21 @@ public sealed class Importer(
     /// <summary>Raised after a successful import commits (the aggregator recomputes, pages refresh).</summary>
     public event Action<ImportRecord>? Imported;
 
-    public async Task<ImportResult> ImportFileAsync(string path, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportFileAsync(string path, CancellationToken cancellationToken = default) =>
+        ImportFileAsync(path, ImportRequest.Default, cancellationToken);
+
+    /// <summary>
+    /// Imports one export. The outcome is on the result's record: Succeeded (possibly with quarantined rows),
+    /// Rejected, Failed, or Held when it would empty or halve a VibeSDK table and <see cref="ImportRequest.AllowShrink"/>
+    /// is off — then nothing is applied and the reason says which tables.
+    /// </summary>
+    public async Task<ImportResult> ImportFileAsync(string path, ImportRequest request, CancellationToken cancellationToken = default)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await BusyRetry.ExecuteAsync(async ct => await ImportOnceAsync(path, ct), cancellationToken);
+            return await BusyRetry.ExecuteAsync(async ct => await ImportOnceAsync(path, request, ct), cancellationToken);
         }
         finally
         {
@@ -64,7 +74,7 @@ public sealed class Importer(
         }
     }
 
-    private async Task<ImportResult> ImportOnceAsync(string path, CancellationToken cancellationToken)
+    private async Task<ImportResult> ImportOnceAsync(string path, ImportRequest request, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
@@ -79,30 +89,57 @@ public sealed class Importer(
             transaction = connection.BeginTransaction(deferred: false);
             await WipeDemoDataAsync(connection, transaction);
             var bulkLoad = await DeferTimeIndexIfEmptyAsync(connection, transaction);
-            using var writer = ImportWriter.Open(connection, transaction, record.StartedAt);
+            var contract = new OpsEventContract(options.Value, startedAt);
+            using var writer = ImportWriter.Open(connection, transaction, record.StartedAt, contract, options.Value.MaxQuarantinedFraction);
             record.ContentHash = IsSqliteFile(path)
                 ? await ReadSqliteFileAsync(path, writer, cancellationToken)
                 : await ReadDumpAsync(path, writer, cancellationToken);
+            writer.Complete();
+            tables = writer.Rows;
+            record.RowsJson = ImportHistoryRepository.RowsToJson(tables.ToDictionary(t => t.Table, t => t.Rows));
+            record.TotalRows = tables.Sum(t => t.Rows);
+            record.QuarantinedRows = writer.Quarantined;
+            if (writer.Shrinks is { Count: > 0 } shrinks && !request.AllowShrink)
+            {
+                throw new ImportHeldException(shrinks);
+            }
+
             if (bulkLoad)
             {
                 await ExecuteAsync(connection, transaction, StoreSchema.OccurredAtIndexSql);
             }
 
-            tables = writer.Rows;
-            record.RowsJson = ImportHistoryRepository.RowsToJson(tables.ToDictionary(t => t.Table, t => t.Rows));
-            record.TotalRows = tables.Sum(t => t.Rows);
             record.NewEvents = writer.NewEvents;
             record.DurationMs = stopwatch.ElapsedMilliseconds;
             record.Outcome = nameof(ImportOutcome.Succeeded);
             record.Id = await history.AddAsync(record, connection, transaction, cancellationToken);
+            writer.AssignQuarantine(record.Id);
             await transaction.CommitAsync(cancellationToken);
-            logger.LogInformation("Imported {Source}: {Rows} rows ({NewEvents} new events) in {Ms} ms", source, record.TotalRows, record.NewEvents, record.DurationMs);
+            logger.LogInformation("Imported {Source}: {Rows} rows ({NewEvents} new events, {Quarantined} quarantined) in {Ms} ms",
+                source, record.TotalRows, record.NewEvents, record.QuarantinedRows, record.DurationMs);
             Imported?.Invoke(record);
+            return new ImportResult(record, tables);
+        }
+        catch (ImportHeldException e)
+        {
+            // Nothing applied: the reason and the hash stay on the history row, so the page can offer "Apply anyway"
+            // for exactly this file. The rows it would have written are kept on the row for the operator to compare.
+            await RollbackAsync(transaction);
+            record.Outcome = nameof(ImportOutcome.Held);
+            record.Error = e.Message;
+            record.DurationMs = stopwatch.ElapsedMilliseconds;
+            record.NewEvents = 0;
+            record.QuarantinedRows = 0; // rolled back with everything else; the page lists none for a held import
+            transaction?.Dispose();
+            transaction = null;
+            logger.LogWarning("Held export {Source}: {Reason}", source, e.Message);
+            record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
             return new ImportResult(record, tables);
         }
         catch (ExportRejectedException e)
         {
             await RollbackAsync(transaction);
+            record.QuarantinedRows = 0;
             record.Outcome = nameof(ImportOutcome.Rejected);
             record.Error = e.Message;
             record.ErrorLine = e.Line > 0 ? e.Line : null;
@@ -111,6 +148,7 @@ public sealed class Importer(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException { SqliteErrorCode: not (5 or 6) } or DecoderFallbackException)
         {
             await RollbackAsync(transaction);
+            record.QuarantinedRows = 0;
             record.Outcome = nameof(ImportOutcome.Failed);
             record.Error = e.Message;
             logger.LogWarning("Import of {Source} failed: {Error}", source, e.Message);
@@ -122,6 +160,7 @@ public sealed class Importer(
 
         record.DurationMs = stopwatch.ElapsedMilliseconds;
         record.RowsJson = "{}";
+        record.TotalRows = 0;
         record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
         return new ImportResult(record, []);
     }
