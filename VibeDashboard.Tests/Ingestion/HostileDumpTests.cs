@@ -118,4 +118,31 @@ public sealed class HostileDumpTests : IAsyncLifetime
         await AssertRejectedAsync(path, 3, "AS SELECT");
         Assert.False(File.Exists(Path.Combine(_store.Directory, "evil.db")));
     }
+    private const string OpsHeader = "PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, message TEXT);\n";
+
+    [Fact]
+    public async Task A_lone_surrogate_in_an_event_quarantines_that_row_and_the_rest_imports()
+    {
+        // 2026-11-26 20:00 UTC, an hour before the store's clock.
+        var rows = string.Concat(Enumerable.Range(1, 200).Select(i => $"INSERT INTO ops_events VALUES('e{i}',1795723200000,'probe','ok');\n"));
+        var path = _store.WriteFile("surrogate.sql", OpsHeader + rows + "INSERT INTO ops_events VALUES('bad',1795723200000,'probe',char(55296));\n");
+
+        var result = await _store.ImportAsync(path);
+
+        Assert.Equal(nameof(ImportOutcome.Succeeded), result.Record.Outcome);
+        Assert.Equal(1, result.Record.QuarantinedRows);
+        Assert.Equal(200L, await _store.CountAsync("ops_events"));
+        Assert.Contains("message", (string?)await _store.ScalarAsync("SELECT reason FROM _vd_quarantine WHERE line = 203"));
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_in_a_vibesdk_table_is_a_rejection_with_its_line()
+    {
+        var path = _store.WriteFile("surrogate-notes.sql", Header + "INSERT INTO notes VALUES(1,'ok');\nINSERT INTO notes VALUES(2,char(55296));\n");
+
+        var result = await _store.ImportAsync(path);
+
+        Assert.Equal(nameof(ImportOutcome.Rejected), result.Record.Outcome);
+        Assert.Equal(4, result.Record.ErrorLine);
+    }
 }
