@@ -195,4 +195,28 @@ public sealed class ImportWorkerTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMinutes(30));
         Assert.Empty(await worker.ScanAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task An_empty_file_or_a_fifo_is_rejected_without_being_opened_and_the_next_file_is_imported()
+    {
+        var empty = Path.Combine(_folder, "a-empty.sql");
+        await File.WriteAllTextAsync(empty, "");
+        var fifo = Path.Combine(_folder, "b-fifo.sql");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var good = Drop("vibesdk-full.sql", "c-good.sql");
+        File.SetLastWriteTimeUtc(empty, DateTime.UtcNow.AddSeconds(-30));
+        File.SetLastWriteTimeUtc(fifo, DateTime.UtcNow.AddSeconds(-20));
+        File.SetLastWriteTimeUtc(good, DateTime.UtcNow.AddSeconds(-10));
+
+        var results = await SettleAndScanAsync(); // would never return if it opened the FIFO
+
+        Assert.Equal([nameof(ImportOutcome.Rejected), nameof(ImportOutcome.Rejected), nameof(ImportOutcome.Succeeded)], results.Select(r => r.Record.Outcome));
+        Assert.Contains("empty", results[0].Record.Error);
+        Assert.Equal(60, await _temp.CountAsync("ops_events"));
+    }
 }

@@ -99,6 +99,11 @@ public sealed class ImportWorker(
         }
 
         _files[path] = state with { Done = true };
+        if (info.Length == 0)
+        {
+            return await RecordEmptyAsync(path, cancellationToken);
+        }
+
         // A SQLite input over the size cap is not hashed (a 20 GiB file would be read whole): the importer rejects it.
         if (!IsOversizedSqliteInput(path, info.Length))
         {
@@ -117,6 +122,24 @@ public sealed class ImportWorker(
 
         // Succeeded, Rejected and Held (an import that would empty or halve a table) all wait for the file to change.
         return result;
+    }
+
+    /// <summary>
+    /// An empty file is no export (a wiped table is worse than a stale one). Nor is it opened: a FIFO or a device
+    /// node also reports no length, and opening a FIFO would block this worker until someone writes to it.
+    /// </summary>
+    private async Task<ImportResult> RecordEmptyAsync(string path, CancellationToken cancellationToken)
+    {
+        var record = new ImportRecord
+        {
+            Source = Path.GetFullPath(path),
+            StartedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Outcome = nameof(ImportOutcome.Rejected),
+            Error = "the file is empty (or not a regular file): no export to import",
+        };
+        record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
+        logger.LogWarning("Rejected export {Source}: {Error}", record.Source, record.Error);
+        return new ImportResult(record, []);
     }
 
     private bool IsOversizedSqliteInput(string path, long length) =>
