@@ -42,8 +42,9 @@ public sealed class ImportWorker(
             {
                 await ScanAsync(stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever it was (a cancellation not ours included), an exception out of here would stop the host.
                 logger.LogWarning("Scanning export sources failed; retrying on the next poll: {Error}", ImportFailures.Describe(e));
             }
         }
@@ -63,8 +64,13 @@ public sealed class ImportWorker(
                     results.Add(result);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                if (!File.Exists(path))
+                {
+                    continue; // gone while it was read (renamed or replaced by a cron job): nothing to record
+                }
+
                 // The importer records its own failures; this is what escaped it (the store cannot be opened or
                 // written, the file vanished while being hashed). Recorded when the store takes it, retried later.
                 var reason = ImportFailures.Describe(e);
