@@ -168,15 +168,14 @@ public sealed class DashboardCliTests : IAsyncLifetime
         Assert.Equal(60, await _temp.CountAsync("ops_events"));
     }
 
-    [Theory]
-    [InlineData("-9223372036854775808", "'probe'")]
-    [InlineData("1764187200000", "char(55296)")]
-    public async Task A_value_the_importer_does_not_expect_ends_in_a_one_line_message_and_a_history_row(string occurredAt, string eventType)
+    [Fact]
+    public async Task A_value_that_once_crashed_the_importer_ends_in_a_one_line_message_and_a_history_row()
     {
-        var dump = _temp.WriteFile("odd.sql", $"""
+        // occurred_at of long.MinValue used to escape as an OverflowException (exit 134, no history row).
+        var dump = _temp.WriteFile("odd.sql", """
             PRAGMA defer_foreign_keys=TRUE;
             CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT);
-            INSERT INTO "ops_events" ("id","occurred_at","event_type") VALUES('x',{occurredAt},{eventType});
+            INSERT INTO "ops_events" ("id","occurred_at","event_type") VALUES('x',-9223372036854775808,'probe');
             """);
 
         var (exit, _, error) = await RunAsync("import", dump, "--store", _temp.StorePath);

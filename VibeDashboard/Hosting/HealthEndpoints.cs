@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
+using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Hosting;
 
-/// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: the store opens, the last import succeeded and the data is fresh.</summary>
+/// <summary>
+/// <c>/healthz</c>: the process is up. <c>/readyz</c>: the store opens, the last import succeeded, the data is
+/// fresh and the aggregator's last tick succeeded.
+/// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
@@ -14,13 +18,15 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(StoreRepository store, ImportHistoryRepository history, IOptions<HealthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(HttpContext context, StoreRepository store, ImportHistoryRepository history, IOptions<HealthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var checks = new Dictionary<string, object?>();
         var ready = true;
+        var now = time.GetUtcNow();
         try
         {
-            var newest = await store.NewestEventAsync(cancellationToken);
+            // An event dated more than a day ahead is corrupt (the aggregator skips it too): it must not pass for fresh data.
+            var newest = await store.NewestEventAsync(cancellationToken, now.AddDays(1));
             var last = (await history.ListAsync(1, cancellationToken)).FirstOrDefault();
             checks["store"] = new { ok = true };
 
@@ -30,7 +36,7 @@ public static class HealthEndpoints
                 : new { ok = importOk, outcome = (string?)last.Outcome, error = last.Error, at = (DateTimeOffset?)last.StartedAtUtc };
             ready &= importOk;
 
-            var age = newest is null ? (TimeSpan?)null : time.GetUtcNow() - newest.Value;
+            var age = newest is null ? (TimeSpan?)null : now - newest.Value;
             var fresh = age is not null && age <= options.Value.MaxDataAge;
             checks["freshness"] = new { ok = fresh, newestEvent = newest, ageSeconds = age?.TotalSeconds, maxAgeSeconds = options.Value.MaxDataAge.TotalSeconds };
             ready &= fresh;
@@ -40,6 +46,22 @@ public static class HealthEndpoints
         {
             checks["store"] = new { ok = false, error = e.Message };
             ready = false;
+        }
+
+        // The aggregator (absent in hosts without it): a failing tick means the pages show old numbers.
+        if (context.RequestServices.GetService<IMetricsFeed>() is { } feed)
+        {
+            var snapshot = feed.Current;
+            var failure = snapshot.Failure;
+            checks["aggregation"] = new
+            {
+                ok = failure is null,
+                error = failure?.Error,
+                since = failure?.Since,
+                snapshotAt = snapshot.Version > 0 ? snapshot.GeneratedAt : (DateTimeOffset?)null,
+                skippedValues = snapshot.SkippedValues,
+            };
+            ready &= failure is null;
         }
 
         return Results.Json(new { status = ready ? "ready" : "not_ready", checks }, statusCode: ready ? 200 : 503);

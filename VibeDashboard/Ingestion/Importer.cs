@@ -199,6 +199,8 @@ public sealed class Importer(
 
     private const int BatchSize = 256;
 
+    private const int MaxBatchChars = 1 << 20;
+
     /// <summary>
     /// Reads and parses on one thread while this one writes, so validation costs no wall time on a
     /// multi-core machine. Statements are applied strictly in file order; the first error by line wins.
@@ -234,17 +236,23 @@ public sealed class Importer(
     {
         try
         {
+            var limits = ExportLimits.From(options.Value);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
             using var hashing = new HashingStream(stream);
-            // Strict UTF-8: a binary file fed as a dump fails with a clear error instead of importing garbage.
-            using var text = new StreamReader(hashing, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+            // Strict UTF-8: a binary or UTF-16 file fed as a dump is rejected at the line of its first bad byte
+            // instead of importing garbage.
+            using var text = SqlDumpReader.OpenText(hashing);
             var batch = new List<ExportStatement>(BatchSize);
-            foreach (var statement in new SqlDumpReader(text, options.Value.MaxStatementBytes).ReadAll())
+            var batchChars = 0L;
+            foreach (var statement in new SqlDumpReader(text, limits.MaxStatementChars).ReadAll())
             {
-                batch.Add(StatementParser.Parse(statement));
-                if (batch.Count == BatchSize)
+                batch.Add(StatementParser.Parse(statement, limits));
+                batchChars += statement.Text.Length;
+                // Cut by size too: 256 statements of 16 MB each (or rows of many values) must not be held at once.
+                if (batch.Count == BatchSize || batchChars >= MaxBatchChars)
                 {
                     Send(output, batch, cancellationToken);
+                    batchChars = 0;
                 }
             }
 
@@ -299,8 +307,7 @@ public sealed class Importer(
                 CreateTableStatement create;
                 try
                 {
-                    // LEAD: ParseCreateTable may take the ExportLimits on the parser branch; fix this call at merge.
-                    create = StatementParser.ParseCreateTable(sql, name);
+                    create = StatementParser.ParseCreateTable(sql, name, ExportLimits.From(settings));
                     // Generated columns hold computed values, not data: the store gets the table without them.
                     create = create with { Columns = create.Columns.Where(c => !generated.Contains(c)).ToList() };
                     inStore = true;
