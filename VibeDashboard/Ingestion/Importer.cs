@@ -97,7 +97,7 @@ public sealed class Importer(
             record.Id = await history.AddAsync(record, connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Imported {Source}: {Rows} rows ({NewEvents} new events) in {Ms} ms", source, record.TotalRows, record.NewEvents, record.DurationMs);
-            Imported?.Invoke(record);
+            NotifyImported(record);
             return new ImportResult(record, tables);
         }
         catch (ExportRejectedException e)
@@ -133,6 +133,25 @@ public sealed class Importer(
         record.RowsJson = "{}";
         record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
         return new ImportResult(record, []);
+    }
+
+    /// <summary>
+    /// The import has committed: a subscriber that throws (the aggregator, the status monitor) must neither turn
+    /// it into a "Failed" history row nor keep the other subscribers from hearing of it.
+    /// </summary>
+    private void NotifyImported(ImportRecord record)
+    {
+        foreach (var subscriber in Imported?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<ImportRecord>)subscriber)(record);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "A subscriber failed after {Source} was imported", record.Source);
+            }
+        }
     }
 
     private static async Task RollbackAsync(SqliteTransaction? transaction)
