@@ -75,6 +75,25 @@ public sealed class ImportWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejected_export_left_in_the_folder_is_not_rejected_again_after_a_restart()
+    {
+        var path = Path.Combine(_folder, "bad.sql");
+        File.WriteAllText(path, "PRAGMA defer_foreign_keys=TRUE;\nATTACH DATABASE 'x' AS x;\n");
+        await _worker.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(Assert.Single(await _worker.ScanAsync(CancellationToken.None)).Succeeded);
+
+        // A new process (a restart) knows the file from the history, by its content.
+        using var restarted = new ImportWorker(_temp.Importer, _temp.History,
+            Options.Create(new IngestionOptions { WatchFolder = _folder, SettleSeconds = 2 }), _time, NullLogger<ImportWorker>.Instance);
+        await restarted.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await restarted.ScanAsync(CancellationToken.None));
+        Assert.Single(await _temp.History.ListAsync());
+    }
+
+    [Fact]
     public async Task A_rejected_export_is_recorded_once_and_not_retried_until_it_changes()
     {
         Drop("vibesdk-full.sql", "a.sql");

@@ -114,7 +114,8 @@ public sealed class ImportWorker(
         if (!IsOversizedSqliteInput(path, info.Length))
         {
             var hash = await Importer.HashFileAsync(path, cancellationToken);
-            if (hash == await history.LastSuccessfulHashAsync(Path.GetFullPath(path), cancellationToken))
+            // The content last imported, rejected or held waits for a newer file (across restarts too).
+            if (hash == await history.LastDecidedHashAsync(Path.GetFullPath(path), cancellationToken))
             {
                 return null;
             }

@@ -143,6 +143,7 @@ public sealed class Importer(
             record.Outcome = nameof(ImportOutcome.Rejected);
             record.Error = e.Message;
             record.ErrorLine = e.Line > 0 ? e.Line : null;
+            record.ContentHash ??= await TryHashRejectedAsync(path, cancellationToken);
             logger.LogWarning("Rejected export {Source}: {Error}", source, e.Message);
         }
         catch (Exception e) when (e is not (OperationCanceledException or SqliteException { SqliteErrorCode: 5 or 6 }))
@@ -172,6 +173,23 @@ public sealed class Importer(
         record.TotalRows = 0;
         record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
         return new ImportResult(record, []);
+    }
+
+    /// <summary>
+    /// The hash of a rejected export, so the watcher knows this content was judged and waits for a newer file. An
+    /// oversized SQLite input is not read again for it; an unreadable file simply has none.
+    /// </summary>
+    private async Task<string?> TryHashRejectedAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var length = new FileInfo(path).Length;
+            return length > options.Value.MaxSqliteInputBytes && IsSqliteFile(path) ? null : await HashFileAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

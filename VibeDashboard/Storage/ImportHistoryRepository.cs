@@ -66,15 +66,20 @@ public sealed class ImportHistoryRepository(SqliteConnectionFactory connections,
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastSuccessfulIdSql, cancellationToken: cancellationToken));
     }
 
-    private const string LastHashSql = """
-        SELECT content_hash FROM _vd_imports WHERE source = @source AND outcome = 'Succeeded' ORDER BY id DESC LIMIT 1
+    private const string LastDecidedHashSql = """
+        SELECT content_hash FROM _vd_imports WHERE source = @source AND outcome <> 'Failed' ORDER BY id DESC LIMIT 1
         """;
 
-    public async Task<string?> LastSuccessfulHashAsync(string source, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The content of the newest import of this source that was decided (imported, rejected or held; a failure
+    /// decides nothing): the watcher does not run that content again, not even after a restart, so a bad export
+    /// left in the folder is not rejected anew at every start.
+    /// </summary>
+    public async Task<string?> LastDecidedHashAsync(string source, CancellationToken cancellationToken = default)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LastHashSql, new { source }, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LastDecidedHashSql, new { source }, cancellationToken: cancellationToken));
     }
 
     public static string RowsToJson(IReadOnlyDictionary<string, long> rows) => JsonSerializer.Serialize(rows);
