@@ -16,17 +16,6 @@ public sealed class AggregationOptions
     /// so three failed probes at night do not page anyone.
     /// </summary>
     [Range(0, 1_000_000)]
-    /// <summary>
-    /// Bounded cardinality: per-tier breakdowns keep the top N tiers by volume and fold the rest into <c>other</c>,
-    /// so an export with thousands of distinct tiers cannot blow up the snapshot or the memory.
-    /// </summary>
-    [Range(1, 1000)]
-    public int MaxTiers { get; set; } = 32;
-
-    /// <summary>The same bound for per-provider, per-model, per-limiter and per-IP breakdowns.</summary>
-    [Range(1, 10_000)]
-    public int MaxBreakdownKeys { get; set; } = 32;
-
     public int MinEventsForAlert { get; set; } = 20;
 
     /// <summary>Per-window overrides of <see cref="MinEventsForAlert"/>, keyed "5m" … "3d".</summary>
