@@ -136,6 +136,12 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var from = HorizonStart(now);
         engine.BeginBulk();
         await ReadAllEventsAsync(engine, connection, maxSeq, from, now, cancellationToken);
+        // Instances started before the horizon and still running count in every window they overlap.
+        foreach (var running in await AggregationReader.RunningAtHorizonAsync(connection, transaction, from, maxSeq, cancellationToken))
+        {
+            engine.FoldRunningAtHorizon(running.InstanceId, running.At, string.IsNullOrEmpty(running.Tier) ? null : running.Tier);
+        }
+
         long authRowId = 0;
         if (tables.Contains("auth_attempts"))
         {

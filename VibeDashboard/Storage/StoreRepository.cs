@@ -3,7 +3,7 @@ using Dapper;
 namespace VibeDashboard.Storage;
 
 /// <summary>What the store holds: per-table counts, data freshness, demo flag.</summary>
-public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSchema schema)
+public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSchema schema, TimeProvider time)
 {
     private const string TablesSql = "SELECT name FROM _vd_tables ORDER BY name";
 
@@ -24,14 +24,16 @@ public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSc
         return result;
     }
 
-    private const string NewestEventSql = "SELECT MAX(occurred_at) FROM ops_events";
+    // An event dated after now has not happened yet: it must not make the data look fresh (nor silence the stale warning).
+    private const string NewestEventSql = "SELECT MAX(occurred_at) FROM ops_events WHERE occurred_at <= @now";
 
-    /// <summary>Time of the newest event, or null on an empty store.</summary>
+    /// <summary>Time of the newest event that is not later than now, or null when there is none.</summary>
     public async Task<DateTimeOffset?> NewestEventAsync(CancellationToken cancellationToken = default)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, cancellationToken: cancellationToken));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, new { now }, cancellationToken: cancellationToken));
         return ms is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms.Value);
     }
 
