@@ -205,19 +205,7 @@ public sealed class MetricTruthTests(MetricTruthTests.Fixture fixture) : IClassF
         Close(Sum("cost_usd", "event_type = 'runtime_usage'", window, tier) / hours, runtime.Value);
     }
 
-    /// <summary>
-    /// Preview time, over every event of the store (also those before the aggregator's read horizon): per instance,
-    /// its sandbox_started and sandbox_stopped in time order (a start before a stop at the same ms); the time from
-    /// each start to the next event is preview time, in the tier of that start; after a last start, up to now.
-    /// So an instance runs from a start until the next stop after it, and a stop with no start before it is ignored.
-    /// </summary>
-    private double PreviewHours(long start, long end, string? tier) => _db.ExecuteScalar<double>("""
-        WITH e AS (SELECT instance_id, occurred_at AS at, event_type = 'sandbox_stopped' AS stop, policy_tier FROM ops_events
-                   WHERE event_type IN ('sandbox_started', 'sandbox_stopped') AND instance_id <> '' AND occurred_at <= @end),
-             s AS (SELECT *, LEAD(at) OVER (PARTITION BY instance_id ORDER BY at, stop, policy_tier) AS next FROM e)
-        SELECT COALESCE(SUM(MAX(0, MIN(COALESCE(next, @end), @end) - MAX(at, @start))), 0) / 3600000.0
-        FROM s WHERE stop = 0 AND (@tier IS NULL OR policy_tier = @tier)
-        """, new { start, end, tier });
+    private double PreviewHours(long start, long end, string? tier) => TruthSql.PreviewHours(_db, start, end, tier);
 
     [Theory, MemberData(nameof(Cases))]
     public void VibeSdk_table_metrics_match_sql(string window, string? tier)
