@@ -122,13 +122,10 @@ public sealed class MetricTruthTests(MetricTruthTests.Fixture fixture) : IClassF
         }
 
         Close(mean!.Value, metric.Value);
-        foreach (var (p, actual) in new[] { (50L, metric.P50), (95L, metric.P95), (99L, metric.P99) })
+        foreach (var (p, actual) in new[] { (50, metric.P50), (95, metric.P95), (99, metric.P99) })
         {
-            var offset = ((p * n) + 99) / 100 - 1; // ⌈p·n / 100⌉ − 1, in integers
-            var parameters = new DynamicParameters(args);
-            parameters.Add("offset", offset);
-            var exact = _db.ExecuteScalar<double>($"WITH samples(v) AS ({samplesSql}) SELECT v FROM samples ORDER BY v LIMIT 1 OFFSET @offset", parameters);
-            Assert.True(actual is { } a && Math.Abs(a - exact) <= 0.01 * Math.Abs(exact) + 1e-9, $"{metric.Key} {metric.Window} p{p}: exact {exact} (rank {offset + 1} of {n}), got {actual}");
+            var exact = TruthSql.NearestRank(_db, samplesSql, args, p)!.Value;
+            Assert.True(actual is { } a && Math.Abs(a - exact) <= 0.01 * Math.Abs(exact) + 1e-9, $"{metric.Key} {metric.Window} {metric.Tier} p{p}: exact {exact} (of {n}), got {actual}");
         }
     }
 
