@@ -217,7 +217,7 @@ public sealed class WrongNumberTests : IAsyncLifetime
         Assert.Equal(0, Metric(aggregator, MetricKeys.D1QueryLatencyMs, "5m").Count);
         Assert.Equal(0d, Metric(aggregator, MetricKeys.AuthFailureRate, "5m").Value);
         Assert.Equal(Now.AddSeconds(-5), aggregator.Current.DataAsOf);
-        Assert.Equal(Now.AddSeconds(-5), await _store.Store.NewestEventAsync()); // /readyz's newest event
+        Assert.Equal(Now.AddSeconds(-5), await _store.Store.NewestEventAsync(default, _time.GetUtcNow())); // /readyz's newest event
 
         _time.Advance(TimeSpan.FromMinutes(4));
         await aggregator.TickAsync();
@@ -226,7 +226,7 @@ public sealed class WrongNumberTests : IAsyncLifetime
         Assert.Equal(1, Metric(aggregator, MetricKeys.D1QueryLatencyMs, "5m").Count);
         Assert.Equal(0.5, Metric(aggregator, MetricKeys.AuthFailureRate, "5m").Value);
         Assert.Equal(Now.AddMinutes(3), aggregator.Current.DataAsOf);
-        Assert.Equal(Now.AddMinutes(3), await _store.Store.NewestEventAsync());
+        Assert.Equal(Now.AddMinutes(3), await _store.Store.NewestEventAsync(default, _time.GetUtcNow()));
 
         // A recompute at this time sees the same (the month-ahead row still waits).
         var recomputed = await TickedAsync();

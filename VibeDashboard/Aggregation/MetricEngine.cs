@@ -44,15 +44,50 @@ internal sealed class MetricEngine
     private HashSet<string>? _d1Migrations;
     // Rows dated after now, by time: a row counts only once its time has come (see AdvanceTo).
     private readonly PriorityQueue<Pending, long> _pending = new();
+    // Bounded cardinality: at most _maxTiers named tiers get rollups of their own, the rest share OtherTier.
+    private readonly int _maxTiers;
+    private readonly IReadOnlySet<string>? _allowedTiers;
+    private int _otherIndex = -1;
     private long _now;
     private bool _bulk;
 
-    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs)
+    /// <summary>The tier that collects every tier beyond the top <c>Aggregation:MaxTiers</c>.</summary>
+    public const string OtherTier = "other";
+
+    /// <summary>
+    /// Values larger than this (a duration of 30,000 years in ms, a quadrillion dollars, a petabyte) are not data
+    /// but corruption; folding them would overflow the window sums to Infinity.
+    /// </summary>
+    public const double MaxFoldableValue = 1e15;
+
+    /// <summary>Times before this (2000-01-01) are corruption, like times more than a day after now.</summary>
+    public const long MinFoldableMs = 946_684_800_000;
+
+    /// <param name="maxTiers">Named tiers with rollups of their own; later ones fold into <see cref="OtherTier"/>.</param>
+    /// <param name="allowedTiers">
+    /// When set (a recompute, which counted tiers by volume first), exactly these tiers get their own rollups,
+    /// whatever order events arrive in; without it, tiers take slots first come, first served.
+    /// </param>
+    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null)
     {
         _slos = slos;
         _now = nowMs;
+        _maxTiers = Math.Max(1, maxTiers);
+        _allowedTiers = allowedTiers;
         _byTier.Add(new Rollup?[SloBase + slos.Count]);
     }
+
+    /// <summary>Events and rows skipped because a value could not be folded (a time out of range, a non-finite or absurd number).</summary>
+    public long SkippedValues { get; private set; }
+
+    /// <summary>False when VibeSDK's apps table (or its created_at) is not in the store: apps_created is unknown, not 0.</summary>
+    public bool AppsAvailable { get; set; } = true;
+
+    /// <summary>
+    /// True when, without a counted set of tiers, more than <c>maxTiers</c> showed up and the later ones went to
+    /// <see cref="OtherTier"/> in arrival order: a recompute then counts tiers by volume and folds again.
+    /// </summary>
+    public bool TiersOverflowed { get; private set; }
 
     public long NowMs => _now;
 
@@ -165,6 +200,8 @@ internal sealed class MetricEngine
     /// </summary>
     public void MergeBulk(MetricEngine other)
     {
+        SkippedValues += other.SkippedValues;
+        TiersOverflowed |= other.TiersOverflowed;
         if (other.NewestEventMs is { } newest && (NewestEventMs is null || newest > NewestEventMs))
         {
             NewestEventMs = newest;
@@ -216,12 +253,17 @@ internal sealed class MetricEngine
 
         foreach (var tier in other._tiers)
         {
-            TierIndex(tier);
-            _tiers.Add(tier);
+            if (TierName(TierIndex(tier)) is { } name)
+            {
+                _tiers.Add(name);
+            }
         }
     }
 
-    /// <summary>The small index of a tier (0 for none), registering a tier seen for the first time.</summary>
+    /// <summary>
+    /// The small index of a tier (0 for none), registering a tier seen for the first time while there is room
+    /// (or, in a recompute, when it is among the counted top tiers); any other tier shares <see cref="OtherTier"/>.
+    /// </summary>
     private int TierIndex(string? tier)
     {
         if (string.IsNullOrEmpty(tier))
@@ -229,16 +271,72 @@ internal sealed class MetricEngine
             return 0;
         }
 
-        if (!_tierIndex.TryGetValue(tier, out var index))
+        if (_tierIndex.TryGetValue(tier, out var index))
         {
-            index = _byTier.Count;
-            _tierIndex[tier] = index;
-            _tierNames.Add(tier);
-            _byTier.Add(new Rollup?[SloBase + _slos.Count]);
+            return index;
         }
 
+        var own = !string.Equals(tier, OtherTier, StringComparison.Ordinal)
+                  && ((_allowedTiers?.Contains(tier) ?? false)
+                      || ((_allowedTiers is null || !_bulk) && _tierNames.Count - (_otherIndex > 0 ? 2 : 1) < _maxTiers));
+        if (!own)
+        {
+            TiersOverflowed |= !string.Equals(tier, OtherTier, StringComparison.Ordinal) && _allowedTiers is null;
+            if (_otherIndex < 0)
+            {
+                _otherIndex = Register(OtherTier);
+            }
+
+            // Remembered only while the map is small: the map itself must not grow with the data.
+            if (_tierIndex.Count < 4 * _maxTiers)
+            {
+                _tierIndex[tier] = _otherIndex;
+            }
+
+            return _otherIndex;
+        }
+
+        return Register(tier);
+    }
+
+    private int Register(string tier)
+    {
+        var index = _byTier.Count;
+        _tierIndex[tier] = index;
+        _tierNames.Add(tier);
+        _byTier.Add(new Rollup?[SloBase + _slos.Count]);
         return index;
     }
+
+    /// <summary>The name a tier is counted under (its own, <see cref="OtherTier"/>, or null for none).</summary>
+    private string? TierName(int index) => index == 0 ? null : _tierNames[index];
+
+    /// <summary>False (and counted) for an event the rollups cannot hold: a time out of range or a number that is not finite or absurdly large.</summary>
+    private bool Foldable(long at, params ReadOnlySpan<double?> values)
+    {
+        var ok = at >= MinFoldableMs && at <= _now + (24 * Rollup.HourMs);
+        foreach (var value in values)
+        {
+            ok &= value is null || (double.IsFinite(value.Value) && Math.Abs(value.Value) <= MaxFoldableValue);
+        }
+
+        if (!ok)
+        {
+            SkippedValues++;
+        }
+
+        return ok;
+    }
+
+    /// <summary>A value as it may leave the engine: finite, or null (a sum that overflowed is unknown, not Infinity).</summary>
+    internal static double? Finite(double? value) => value is { } v && !double.IsFinite(v) ? null : value;
+
+    private static MetricValue Finite(MetricValue m) =>
+        IsFinite(m.Value) && IsFinite(m.P50) && IsFinite(m.P95) && IsFinite(m.P99)
+            ? m
+            : m with { Value = Finite(m.Value), P50 = Finite(m.P50), P95 = Finite(m.P95), P99 = Finite(m.P99) };
+
+    private static bool IsFinite(double? value) => value is null || double.IsFinite(value.Value);
 
     private Rollup Get(int family, string tier) => Get(family, TierIndex(tier));
 
@@ -285,7 +383,8 @@ internal sealed class MetricEngine
 
     public void Fold(EventRow e)
     {
-        if (Defer(e.At, new Pending(PendingKind.Event, e, false)))
+        // Corrupt values are skipped (and counted); a row dated after now waits for its time.
+        if (!Foldable(e.At, e.DurationMs, e.CostUsd, e.Bytes) || Defer(e.At, new Pending(PendingKind.Event, e, false)))
         {
             return;
         }
@@ -298,6 +397,8 @@ internal sealed class MetricEngine
         var at = e.At;
         var error = e.IsError;
         var tier = TierIndex(e.Tier);
+        // Per-app and per-instance state keeps the tier it is counted under, so "other" stays one tier.
+        var tierName = TierName(tier);
         switch (e.Type)
         {
             case EventTypes.GenerationStarted:
@@ -309,7 +410,7 @@ internal sealed class MetricEngine
                     {
                         SetSamples(app, -1);
                         app.Start = at;
-                        app.Tier = e.Tier;
+                        app.Tier = tierName;
                         SetSamples(app, 1);
                     }
                 }
@@ -362,7 +463,7 @@ internal sealed class MetricEngine
             case EventTypes.SandboxStarted or EventTypes.SandboxStopped:
                 if (!string.IsNullOrEmpty(e.InstanceId))
                 {
-                    InstanceEdge(e.InstanceId, at, e.Type == EventTypes.SandboxStopped, e.Tier);
+                    InstanceEdge(e.InstanceId, at, e.Type == EventTypes.SandboxStopped, tierName);
                 }
 
                 break;
@@ -431,7 +532,7 @@ internal sealed class MetricEngine
     /// <summary>One row of VibeSDK's auth_attempts (attempted_at normalised to unix ms at import).</summary>
     public void FoldAuthAttempt(long atMs, bool success)
     {
-        if (Defer(atMs, new Pending(PendingKind.AuthAttempt, default, success)))
+        if (!Foldable(atMs) || Defer(atMs, new Pending(PendingKind.AuthAttempt, default, success)))
         {
             return;
         }
@@ -444,7 +545,7 @@ internal sealed class MetricEngine
     /// <summary>One row of VibeSDK's apps table (created_at normalised to unix ms at import).</summary>
     public void FoldAppCreated(long atMs)
     {
-        if (!Defer(atMs, new Pending(PendingKind.AppCreated, default, false)))
+        if (Foldable(atMs) && !Defer(atMs, new Pending(PendingKind.AppCreated, default, false)))
         {
             Get(Artifact, 0).Add(atMs, 2, 1);
         }
@@ -454,7 +555,13 @@ internal sealed class MetricEngine
     /// An instance running at the read horizon (its last sandbox_started/sandbox_stopped before the horizon is a
     /// start, at <paramref name="startedAt"/>): its preview time counts in every window it overlaps.
     /// </summary>
-    public void FoldRunningAtHorizon(string instanceId, long startedAt, string? tier) => InstanceEdge(instanceId, startedAt, false, tier);
+    public void FoldRunningAtHorizon(string instanceId, long startedAt, string? tier)
+    {
+        if (startedAt >= MinFoldableMs)
+        {
+            InstanceEdge(instanceId, startedAt, false, TierName(TierIndex(tier)));
+        }
+    }
 
     private AppState App(string id) => _apps.TryGetValue(id, out var app) ? app : _apps[id] = new AppState();
 
@@ -661,7 +768,7 @@ internal sealed class MetricEngine
 
                 if (t is null)
                 {
-                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, S(Artifact, 2), (long)S(Artifact, 2), null, null, null));
+                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, AppsAvailable ? S(Artifact, 2) : null, (long)S(Artifact, 2), null, null, null));
                     result.Add(Ratio(MetricKeys.AuthFailureRate, window, null, S(Auth, 1), S(Auth, 0)));
                     result.Add(AuthAnomaly(window, w, start, S(Auth, 1)));
                     result.Add(Drift(window, start));
@@ -672,6 +779,11 @@ internal sealed class MetricEngine
         foreach (var rollup in _rollups.Values)
         {
             rollup.Dirty = false;
+        }
+
+        for (var i = 0; i < result.Count; i++)
+        {
+            result[i] = Finite(result[i]);
         }
 
         return result;
@@ -797,7 +909,7 @@ internal sealed class MetricEngine
                 (p50, p95, p99) = (p.P50, p.P95, p.P99);
             }
 
-            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), value, count, p50, p95, p99));
+            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), Finite(value), count, Finite(p50), Finite(p95), Finite(p99)));
         }
 
         return points;

@@ -3,7 +3,7 @@ using Dapper;
 namespace VibeDashboard.Storage;
 
 /// <summary>What the store holds: per-table counts, data freshness, demo flag.</summary>
-public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSchema schema, TimeProvider time)
+public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSchema schema)
 {
     private const string TablesSql = "SELECT name FROM _vd_tables ORDER BY name";
 
@@ -24,16 +24,23 @@ public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSc
         return result;
     }
 
-    // An event dated after now has not happened yet: it must not make the data look fresh (nor silence the stale warning).
-    private const string NewestEventSql = "SELECT MAX(occurred_at) FROM ops_events WHERE occurred_at <= @now";
+    // Only times a DateTimeOffset can hold (year 1 … 9999): a corrupt occurred_at (year 10000, 2^63−1) must not
+    // make every status read throw, nor pass for the newest event. A text value sorts above every number and a
+    // huge REAL falls outside the range, so the index still answers this.
+    private const string NewestEventSql = """
+        SELECT MAX(occurred_at) FROM ops_events WHERE occurred_at BETWEEN -62135596800000 AND @notAfter
+        """;
 
-    /// <summary>Time of the newest event that is not later than now, or null when there is none.</summary>
-    public async Task<DateTimeOffset?> NewestEventAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Time of the newest event, or null on an empty store. Events dated after <paramref name="notAfter"/>
+    /// (default: the largest representable time) are left out.
+    /// </summary>
+    public async Task<DateTimeOffset?> NewestEventAsync(CancellationToken cancellationToken = default, DateTimeOffset? notAfter = null)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, new { now }, cancellationToken: cancellationToken));
+        var limit = (notAfter ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds();
+        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, new { notAfter = limit }, cancellationToken: cancellationToken));
         return ms is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms.Value);
     }
 
