@@ -187,6 +187,30 @@ internal static class AggregationReader
     public static async Task<IReadOnlyList<long>> AppsCreatedAsync(SqliteConnection connection, SqliteTransaction? transaction, long fromMs, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<long>(new CommandDefinition(AppsSql, new { from = fromMs }, transaction, cancellationToken: cancellationToken))).AsList();
 
+    // Per instance, its last sandbox_started/sandbox_stopped before the horizon (a start before a stop at the same ms,
+    // as the engine orders them), kept when it is a start: the instance was running when the read begins.
+    private const string RunningAtHorizonSql = """
+        SELECT InstanceId, At, Tier FROM (
+            SELECT CAST(instance_id AS TEXT) AS InstanceId, CAST(occurred_at AS INTEGER) AS At, CAST(policy_tier AS TEXT) AS Tier,
+                   event_type = 'sandbox_started' AS Started,
+                   ROW_NUMBER() OVER (PARTITION BY instance_id ORDER BY occurred_at DESC, event_type = 'sandbox_stopped' DESC, CAST(policy_tier AS TEXT) DESC) AS Latest
+            FROM ops_events
+            WHERE event_type IN ('sandbox_started', 'sandbox_stopped') AND occurred_at < @horizon AND seq <= @maxSeq
+              AND instance_id IS NOT NULL AND instance_id <> '')
+        WHERE Latest = 1 AND Started
+        """;
+
+    /// <summary>Instances started before <paramref name="horizonMs"/> and not stopped since (as far as events before it tell).</summary>
+    public static async Task<IReadOnlyList<RunningRow>> RunningAtHorizonAsync(SqliteConnection connection, SqliteTransaction? transaction, long horizonMs, long maxSeq, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<RunningRow>(new CommandDefinition(RunningAtHorizonSql, new { horizon = horizonMs, maxSeq }, transaction, cancellationToken: cancellationToken))).AsList();
+
+    internal sealed class RunningRow
+    {
+        public string InstanceId { get; set; } = "";
+        public long At { get; set; }
+        public string? Tier { get; set; }
+    }
+
     private const string MigrationsSql = "SELECT CAST(name AS TEXT) FROM d1_migrations WHERE name IS NOT NULL";
 
     public static async Task<IReadOnlyList<string>> D1MigrationsAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>

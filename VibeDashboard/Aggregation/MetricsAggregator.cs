@@ -191,6 +191,12 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
         }
 
+        // Instances started before the horizon and still running count in every window they overlap.
+        foreach (var running in await AggregationReader.RunningAtHorizonAsync(connection, transaction, from, maxSeq, cancellationToken))
+        {
+            engine.FoldRunningAtHorizon(running.InstanceId, running.At, string.IsNullOrEmpty(running.Tier) ? null : running.Tier);
+        }
+
         long authRowId = 0;
         if (hasAuth)
         {

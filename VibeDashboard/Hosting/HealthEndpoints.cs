@@ -25,8 +25,9 @@ public static class HealthEndpoints
         var now = time.GetUtcNow();
         try
         {
-            // An event dated more than a day ahead is corrupt (the aggregator skips it too): it must not pass for fresh data.
-            var newest = await store.NewestEventAsync(cancellationToken, now.AddDays(1));
+            // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass
+            // for fresh data, or a row a month ahead would silence the stale warning for a month.
+            var newest = await store.NewestEventAsync(cancellationToken, now);
             var last = (await history.ListAsync(1, cancellationToken)).FirstOrDefault();
             checks["store"] = new { ok = true };
 
