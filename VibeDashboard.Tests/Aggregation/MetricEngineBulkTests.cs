@@ -92,22 +92,64 @@ public sealed class MetricEngineBulkTests
     }
 
     [Fact]
-    public void Window_histogram_uses_the_hdr_histogram_buckets_and_percentiles()
+    public void Window_histogram_uses_the_hdr_histogram_buckets_and_nearest_rank_percentiles()
     {
         var random = new Random(3);
         var window = new WindowHistogram();
         var reference = Rollup.NewHistogram();
+        var samples = new List<long>();
         for (var i = 0; i < 50_000; i++)
         {
             var value = Rollup.Layout.LowestEquivalentValue((long)Math.Exp(random.NextDouble() * 29));
             Assert.Equal(value, WindowHistogram.ValueFromIndex(WindowHistogram.Index(value)));
             window.Add(value, 1);
             reference.RecordValue(value);
+            samples.Add(value);
+
+            // Small counts are where round(p·n) and ⌈p·n⌉ part: with 51–100 samples p99 must be the largest.
+            if (samples.Count is 1 or 2 or 51 or 60 or 99 or 100 or 101 or 1_000 or 50_000)
+            {
+                var sorted = samples.Order().ToList();
+                foreach (var p in new[] { 0.1, 50, 95, 99, 99.9, 100 })
+                {
+                    var exact = sorted[(int)Percentiles.Rank(p, sorted.Count) - 1];
+                    Assert.Equal(Rollup.Layout.MedianEquivalentValue(exact), window.ValueAtPercentile(p));
+                    Assert.InRange(window.ValueAtPercentile(p), exact, (long)(exact * 1.01) + 1);
+                }
+            }
         }
 
-        foreach (var p in new[] { 0.1, 50, 95, 99, 99.9, 100 })
+        // Where the two rank rules agree, the value is HdrHistogram's own.
+        foreach (var p in new[] { 50, 95, 99, 100 })
         {
             Assert.Equal(reference.MedianEquivalentValue(reference.GetValueAtPercentile(p)), window.ValueAtPercentile(p));
         }
+    }
+
+    [Fact]
+    public void Nearest_rank_is_the_ceiling_of_p_times_n()
+    {
+        Assert.Equal(60, Percentiles.Rank(99, 60));   // round(59.4) would be 59
+        Assert.Equal(100, Percentiles.Rank(99.5, 100));
+        Assert.Equal(999, Percentiles.Rank(99.9, 1_000)); // not 1 000 from 99.9 · 1 000 in binary floating point
+        Assert.Equal(1, Percentiles.Rank(50, 1));
+        Assert.Equal(1, Percentiles.Rank(0, 10));
+        Assert.Equal(50, Percentiles.Rank(50, 100));
+    }
+
+    [Fact]
+    public void Rows_dated_after_now_wait_and_fold_when_time_reaches_them()
+    {
+        var engine = new MetricEngine(SloOptions.Defaults, Now);
+        engine.Fold(new EventRow(Now - 1_000, "probe", "probe", null, null, "pro", "ok", null, null, null, null));
+        engine.Fold(new EventRow(Now + 5_000, "probe", "probe", null, null, "pro", "error", null, null, null, null));
+        Assert.Equal(1, engine.PendingRows);
+        Assert.Equal(Now - 1_000, engine.NewestEventMs);
+        Assert.Equal(1, engine.Metrics().First(m => m.Key == MetricKeys.Availability && m.Window == "5m" && m.Tier is null).Count);
+
+        engine.AdvanceTo(Now + 5_000);
+        Assert.Equal(0, engine.PendingRows);
+        Assert.Equal(Now + 5_000, engine.NewestEventMs);
+        Assert.Equal(0.5, engine.Metrics().First(m => m.Key == MetricKeys.Availability && m.Window == "5m" && m.Tier is null).Value);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Data.Sqlite;
 using VibeDashboard.Hosting;
 using VibeDashboard.Tests.Infrastructure;
 
@@ -110,6 +111,158 @@ public sealed class DashboardCliTests : IAsyncLifetime
         var (exit, output, _) = await RunAsync("stats", "--store", _temp.StorePath);
         Assert.Equal(0, exit);
         Assert.Contains("ops_events: 60 rows", output);
+    }
+
+    [Fact]
+    public async Task A_store_that_is_not_a_sqlite_file_fails_with_one_line_and_exit_1()
+    {
+        var store = _temp.WriteFile("notes.txt", "these are my notes, not a database\n");
+        var dump = Fixtures.Wrangler("vibesdk-full.sql");
+
+        var (exit, output, error) = await RunAsync("import", dump, "--store", store);
+
+        Assert.Equal(DashboardCli.Failed, exit);
+        Assert.Equal("", output);
+        var line = OneLine(error);
+        Assert.StartsWith($"failed: {dump}: the store {store} is not a SQLite database", line);
+        Assert.Contains("not recorded in the import history", line);
+        Assert.Equal("these are my notes, not a database\n", await File.ReadAllTextAsync(store));
+
+        var (statsExit, _, statsError) = await RunAsync("stats", "--store", store);
+        Assert.Equal(DashboardCli.Failed, statsExit);
+        Assert.Contains("is not a SQLite database", OneLine(statsError));
+    }
+
+    [Fact]
+    public async Task A_store_whose_folder_cannot_be_created_fails_with_one_line_saying_the_failure_is_not_recorded()
+    {
+        // Tests run as root, which writes into read-only folders anyway; a folder that cannot exist because a
+        // regular file holds its name fails the same way (no folder to write the store or its journal into).
+        var blocker = _temp.WriteFile("file.txt", "x");
+        var store = Path.Combine(blocker, "store.db");
+
+        var (exit, output, error) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", store);
+
+        Assert.Equal(DashboardCli.Failed, exit);
+        Assert.Equal("", output);
+        var line = OneLine(error);
+        Assert.Contains($"the store's folder {blocker} cannot be created", line);
+        Assert.EndsWith("not recorded in the import history either", line);
+    }
+
+    [Fact]
+    public async Task A_failure_the_store_can_record_ends_in_a_history_row()
+    {
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        // A SQLite input that is damaged after its header.
+        var broken = Path.Combine(_temp.Directory, "broken.sqlite");
+        await File.WriteAllBytesAsync(broken, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)0xA5, 8192)]);
+
+        var (exit, _, error) = await RunAsync("import", broken, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Rejected, exit);
+        Assert.StartsWith($"rejected: {broken}: the SQLite input is not a readable database", OneLine(error));
+        var last = (await _temp.History.ListAsync(1)).Single();
+        Assert.Equal(Path.GetFullPath(broken), last.Source);
+        Assert.Contains("not a readable database", last.Error);
+        Assert.Equal(60, await _temp.CountAsync("ops_events"));
+    }
+
+    [Fact]
+    public async Task A_value_that_once_crashed_the_importer_ends_in_a_one_line_message_and_a_history_row()
+    {
+        // occurred_at of long.MinValue used to escape as an OverflowException (exit 134, no history row).
+        var dump = _temp.WriteFile("odd.sql", """
+            PRAGMA defer_foreign_keys=TRUE;
+            CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT);
+            INSERT INTO "ops_events" ("id","occurred_at","event_type") VALUES('x',-9223372036854775808,'probe');
+            """);
+
+        var (exit, _, error) = await RunAsync("import", dump, "--store", _temp.StorePath);
+
+        Assert.Contains(exit, (int[])[DashboardCli.Failed, DashboardCli.Rejected]);
+        Assert.Matches("^(failed|rejected): ", OneLine(error));
+        var last = (await _temp.History.ListAsync(1)).Single();
+        Assert.False(last.Succeeded);
+        Assert.False(string.IsNullOrWhiteSpace(last.Error));
+    }
+
+    [Fact]
+    public async Task Control_characters_in_table_names_are_printed_escaped_by_import_and_stats()
+    {
+        var file = Path.Combine(_temp.Directory, "ansi.sqlite");
+        await using (var source = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await source.OpenAsync();
+            using var cmd = source.CreateCommand();
+            cmd.CommandText = "CREATE TABLE \"evil\u001b[2J\u001b[31m\rok\" (id TEXT); INSERT INTO \"evil\u001b[2J\u001b[31m\rok\" VALUES ('a');";
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var (exit, output, error) = await RunAsync("import", file, "--store", _temp.StorePath);
+        var (_, stats, statsError) = await RunAsync("stats", "--store", _temp.StorePath);
+
+        // Accepted or rejected by the grammar, the name is never written raw to the terminal.
+        foreach (var text in (string[])[output, error, stats, statsError])
+        {
+            Assert.DoesNotContain('\u001b', text);
+            Assert.DoesNotContain('\r', text);
+        }
+
+        Assert.Contains("evil\\u001b[2J\\u001b[31m\\u000dok", exit == DashboardCli.Ok ? output + stats : error);
+    }
+
+    [Fact]
+    public async Task A_file_name_with_control_characters_is_printed_escaped()
+    {
+        var name = Path.Combine(_temp.Directory, "x\u001b[31m.sql");
+
+        var (exit, _, error) = await RunAsync("import", name, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Failed, exit);
+        Assert.DoesNotContain('\u001b', error);
+        Assert.Contains("x\\u001b[31m.sql: no such file", error);
+    }
+
+    [Fact]
+    public async Task Allow_shrink_is_an_accepted_switch_of_import()
+    {
+        var (exit, output, error) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath, "--allow-shrink");
+
+        Assert.True(exit == DashboardCli.Ok, error);
+        Assert.Contains("ops_events: 60 rows", output);
+    }
+
+    [Fact]
+    public async Task A_dump_cut_at_a_statement_boundary_is_held_with_exit_2_and_applied_with_allow_shrink()
+    {
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        // Keep only the first 10 of the 40 auth_attempts rows, and end the file right after them.
+        var lines = File.ReadAllLines(Fixtures.Wrangler("vibesdk-full.sql"));
+        var firstAuth = Array.FindIndex(lines, l => l.StartsWith("INSERT INTO \"auth_attempts\"", StringComparison.Ordinal));
+        var cut = _temp.WriteFile("cut.sql", string.Join('\n', lines[..(firstAuth + 10)]) + "\n");
+
+        var (exit, _, error) = await RunAsync("import", cut, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Rejected, exit);
+        Assert.StartsWith("held: ", OneLine(error));
+        Assert.Contains("auth_attempts would shrink from 40 to 10 rows", error);
+        Assert.Contains("--allow-shrink", error);
+        Assert.Equal(40L, await _temp.CountAsync("auth_attempts"));
+
+        var (forced, _, forcedError) = await RunAsync("import", cut, "--store", _temp.StorePath, "--allow-shrink");
+
+        Assert.True(forced == DashboardCli.Ok, forcedError);
+        Assert.Equal(10L, await _temp.CountAsync("auth_attempts"));
+    }
+
+    /// <summary>The single line written, asserting there is no second line (a stack trace, a hint).</summary>
+    private static string OneLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, text);
+        Assert.DoesNotContain("   at ", text);
+        return lines[0];
     }
 
     private static long WalLength(string wal) => File.Exists(wal) ? new FileInfo(wal).Length : 0;

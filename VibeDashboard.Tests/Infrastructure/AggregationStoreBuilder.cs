@@ -87,7 +87,7 @@ public static class AggregationStoreBuilder
 
     private static int _ids;
 
-    public static OpsEvent Event(long at, string type, string? tier = null, string? app = null, string status = "ok", double? duration = null,
+    public static OpsEvent Event(long at, string type, string? tier = null, string? app = null, string? status = "ok", double? duration = null,
         double? cost = null, string? instance = null, string? source = null, string? attrs = null) => new()
     {
         Id = "t" + Interlocked.Increment(ref _ids).ToString(CultureInfo.InvariantCulture),
@@ -102,6 +102,80 @@ public static class AggregationStoreBuilder
         Source = source,
         AttrsJson = attrs,
     };
+
+    private const long Minute = 60_000;
+    private const long Hour = 60 * Minute;
+    private const long Day = 24 * Hour;
+
+    /// <summary>
+    /// The rows behind each cause of a wrong number found by an independent recomputation (issue 8): preview
+    /// instances running across the read horizon or with a stop before their start, starts without a duration,
+    /// failed deploys without status error, probes without a status, rows dated after now.
+    /// </summary>
+    private static IEnumerable<OpsEvent> EdgeCases(long nowMs, Random random, Func<string?> tier)
+    {
+        OpsEvent Sandbox(string instance, long at, bool start, string? t) =>
+            Event(at, start ? "sandbox_started" : "sandbox_stopped", t, instance: instance, source: "sandbox");
+
+        // Started before the 31-day read horizon and never stopped: running through every window.
+        yield return Sandbox("before-horizon-running", nowMs - (40 * Day), true, "pro");
+        // Started before the horizon, stopped inside the 30 days.
+        yield return Sandbox("before-horizon-stopped", nowMs - (35 * Day), true, "free");
+        yield return Sandbox("before-horizon-stopped", nowMs - (10 * Day) - (3 * Hour), false, "free");
+        // Stopped before the horizon (not running there), started again 3 days ago and still running.
+        yield return Sandbox("restarted", nowMs - (45 * Day), true, "pro");
+        yield return Sandbox("restarted", nowMs - (40 * Day), false, "pro");
+        yield return Sandbox("restarted", nowMs - (3 * Day) - (17 * Minute), true, "pro");
+        // A reused (or pruned) id: its first stop comes before its first start; running since its start.
+        yield return Sandbox("reused", nowMs - (20 * Day), false, "pro");
+        yield return Sandbox("reused", nowMs - (5 * Day) - (7 * Minute), true, "pro");
+        // Three stretches, the last still open.
+        yield return Sandbox("three-stretches", nowMs - (10 * Day), true, "enterprise");
+        yield return Sandbox("three-stretches", nowMs - (9 * Day), false, "enterprise");
+        yield return Sandbox("three-stretches", nowMs - (2 * Hour) - (30 * Minute), true, "enterprise");
+        yield return Sandbox("three-stretches", nowMs - (1 * Hour) - (10 * Minute), false, "enterprise");
+        yield return Sandbox("three-stretches", nowMs - (25 * Minute) - 500, true, "enterprise");
+        // A second start while running changes nothing but the tier of the stretch it begins.
+        yield return Sandbox("double-start", nowMs - (6 * Hour), true, "pro");
+        yield return Sandbox("double-start", nowMs - (4 * Hour), true, "free");
+        yield return Sandbox("double-start", nowMs - (3 * Hour), false, "pro");
+        // A start and a stop at the same ms: a start comes first, so it ran for 0 ms and is stopped.
+        yield return Sandbox("same-ms", nowMs - (7 * Hour), false, "pro");
+        yield return Sandbox("same-ms", nowMs - (7 * Hour), true, "pro");
+        // Running now: its stop is dated two minutes ahead.
+        yield return Sandbox("stops-soon", nowMs - (2 * Hour), true, "pro");
+        yield return Sandbox("stops-soon", nowMs + (2 * Minute), false, "pro");
+        for (var c = 0; c < 6; c++)
+        {
+            yield return Event(nowMs - (c * 5 * Hour) - (11 * Minute), c % 2 == 0 ? "sandbox_crashed" : "sandbox_restarted", "pro", instance: "before-horizon-running", status: "error");
+        }
+
+        for (var i = 0; i < 60; i++)
+        {
+            var at = nowMs - (long)(random.NextDouble() * 30 * Day);
+            // A successful start without a duration: no latency sample.
+            yield return Event(at, "deployment_completed", tier(), "nodur" + i);
+            // A failed deploy whose status is not 'error': still a failed start.
+            yield return Event(at + 1_000, "deployment_failed", tier(), "failok" + i, status: i % 2 == 0 ? "ok" : null, duration: 900);
+            // A probe without a status is not up.
+            yield return Event(at + 2_000, "probe", tier(), status: null, duration: 10);
+        }
+
+        // Dated after now (the import keeps up to Ingestion:MaxFutureSkew, 5 min): in the current minute, the current
+        // hour, and one a month ahead. None counts yet, in sums, percentiles or the newest event.
+        foreach (var ahead in (long[])[10_000, 2 * Minute, (4 * Minute) + 59_000, 30 * Day])
+        {
+            var at = nowMs + ahead;
+            yield return Event(at, "probe", "pro", status: "error", duration: 10);
+            yield return Event(at, "d1_query", "pro", duration: 90_000);
+            yield return Event(at, "deployment_completed", "pro", "future-app", duration: 95_000);
+            yield return Event(at, "llm_call", "pro", status: "error", cost: 50);
+            yield return Event(at, "generation_started", "pro", "future-app" + ahead, source: "agent");
+            yield return Event(at, "code_fix_edits", "pro", "app1");
+            yield return Event(at, "sandbox_started", "pro", instance: "future" + ahead, source: "sandbox");
+            yield return Event(at, "runtime_usage", "pro", duration: 60_000, cost: 40);
+        }
+    }
 
     /// <summary>
     /// A deterministic month of platform telemetry ending at <paramref name="nowMs"/>: every event type the
@@ -197,6 +271,7 @@ public static class AggregationStoreBuilder
         }
 
         events.Add(Event(At(), "artifact_stored", "pro", attrs: "{not json")); // malformed attrs: counted, no bytes
+        events.AddRange(EdgeCases(nowMs, random, Tier));
 
         // Shuffled: the store's seq order is not time order (late events, several sources).
         await InsertEventsAsync(store, events.OrderBy(_ => random.Next()));
@@ -204,9 +279,9 @@ public static class AggregationStoreBuilder
         var attempts = Enumerable.Range(1, 3000).Select(i => new object?[]
         {
             i, "user" + random.Next(400), "login", random.NextDouble() < 0.15 ? 0 : 1, "10.0.0." + random.Next(20), At(),
-        });
+        }).Append([3001, "user1", "login", 0, "10.0.0.1", nowMs + 90_000]); // not yet: counts only once its time has come
         await CreateTableAsync(store, "auth_attempts", ["id", "identifier", "attempt_type", "success", "ip_address", "attempted_at"], attempts.ToList());
-        await CreateTableAsync(store, "apps", ["id", "created_at"], Enumerable.Range(0, 700).Select(i => new object?[] { "app" + i, At() }).ToList());
+        await CreateTableAsync(store, "apps", ["id", "created_at"], Enumerable.Range(0, 700).Select(i => new object?[] { "app" + i, At() }).Append(["app-future", nowMs + 60_000]).ToList());
         await CreateTableAsync(store, "d1_migrations", ["id", "name", "applied_at"], Enumerable.Range(0, 8).Select(i => new object?[] { i, $"{i:0000}_m.sql", "2026-01-01 00:00:00" }).ToList());
     }
 }

@@ -75,6 +75,25 @@ public sealed class ImportWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejected_export_left_in_the_folder_is_not_rejected_again_after_a_restart()
+    {
+        var path = Path.Combine(_folder, "bad.sql");
+        File.WriteAllText(path, "PRAGMA defer_foreign_keys=TRUE;\nATTACH DATABASE 'x' AS x;\n");
+        await _worker.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(Assert.Single(await _worker.ScanAsync(CancellationToken.None)).Succeeded);
+
+        // A new process (a restart) knows the file from the history, by its content.
+        using var restarted = new ImportWorker(_temp.Importer, _temp.History,
+            Options.Create(new IngestionOptions { WatchFolder = _folder, SettleSeconds = 2 }), _time, NullLogger<ImportWorker>.Instance);
+        await restarted.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(await restarted.ScanAsync(CancellationToken.None));
+        Assert.Single(await _temp.History.ListAsync());
+    }
+
+    [Fact]
     public async Task A_rejected_export_is_recorded_once_and_not_retried_until_it_changes()
     {
         Drop("vibesdk-full.sql", "a.sql");
@@ -100,5 +119,123 @@ public sealed class ImportWorkerTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(3));
 
         Assert.Empty(await _worker.ScanAsync(CancellationToken.None));
+    }
+
+    private async Task<IReadOnlyList<ImportResult>> SettleAndScanAsync()
+    {
+        await _worker.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        return await _worker.ScanAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_symbolic_link_in_the_folder_is_skipped_and_never_followed()
+    {
+        var secret = Path.Combine(_temp.Directory, "shadow");
+        await File.WriteAllTextAsync(secret, "root:$6$secret-hash:19000:0:99999:7:::\n");
+        File.CreateSymbolicLink(Path.Combine(_folder, "shadow.sql"), secret);
+        File.CreateSymbolicLink(Path.Combine(_folder, "linked-export.sql"), Fixtures.Wrangler("vibesdk-full.sql"));
+
+        Assert.Empty(await SettleAndScanAsync());
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Empty(await _worker.ScanAsync(CancellationToken.None));
+
+        Assert.Empty(await _temp.History.ListAsync());
+        Assert.Equal(0, await _temp.CountAsync("ops_events"));
+    }
+
+    [Fact]
+    public async Task Bad_files_do_not_stop_the_good_one_after_them_from_being_imported()
+    {
+        var binary = Path.Combine(_folder, "a-binary.sql");
+        await File.WriteAllBytesAsync(binary, [0xFF, 0xFE, 0x00, 0xD8, 0x01, 0x02, 0xC3, 0x28]);
+        var broken = Path.Combine(_folder, "b-broken.sqlite");
+        await File.WriteAllBytesAsync(broken, [.. "SQLite format 3\0"u8, .. Enumerable.Repeat((byte)0xA5, 4096)]);
+        var hostile = Path.Combine(_folder, "c-hostile.sql");
+        await File.WriteAllTextAsync(hostile, "PRAGMA defer_foreign_keys=TRUE;\nATTACH DATABASE '/tmp/x.db' AS x;");
+        var good = Drop("vibesdk-full.sql", "d-good.sql");
+        var order = DateTime.UtcNow;
+        foreach (var (file, i) in new[] { binary, broken, hostile, good }.Select((f, i) => (f, i)))
+        {
+            File.SetLastWriteTimeUtc(file, order.AddSeconds(i));
+        }
+
+        var results = await SettleAndScanAsync();
+
+        Assert.Equal(4, results.Count);
+        Assert.All(results.Take(3), r => Assert.False(r.Succeeded));
+        Assert.True(results[3].Succeeded, results[3].Record.Error);
+        Assert.Equal(60, await _temp.CountAsync("ops_events"));
+        Assert.Equal(4, (await _temp.History.ListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_failed_import_is_retried_on_a_later_poll_with_backoff_and_recovers()
+    {
+        // The store's folder cannot be created (a file holds its name) until an operator fixes it.
+        var blocker = Path.Combine(_temp.Directory, "data");
+        await File.WriteAllTextAsync(blocker, "in the way");
+        await using var broken = new TempStore(new Dictionary<string, string?> { ["Storage:Path"] = Path.Combine(blocker, "store.db") });
+        var options = Options.Create(new IngestionOptions { WatchFolder = _folder, SettleSeconds = 2, PollSeconds = 5 });
+        using var worker = new ImportWorker(broken.Importer, broken.History, options, _time, NullLogger<ImportWorker>.Instance);
+        Drop("vibesdk-full.sql", "vibesdk.sql");
+
+        await worker.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Empty(await worker.ScanAsync(CancellationToken.None)); // failed (logged), nothing imported, no exception
+
+        File.Delete(blocker);
+        _time.Advance(TimeSpan.FromSeconds(5)); // the first retry waits 2 polls
+        Assert.Empty(await worker.ScanAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromSeconds(6));
+        var retried = Assert.Single(await worker.ScanAsync(CancellationToken.None));
+
+        Assert.True(retried.Succeeded, retried.Record.Error);
+        Assert.Equal(60, await broken.CountAsync("ops_events"));
+    }
+
+    [Fact]
+    public async Task A_sqlite_input_over_the_size_cap_is_rejected_unhashed_and_not_retried_until_it_changes()
+    {
+        var limits = new Dictionary<string, string?> { ["Ingestion:MaxSqliteInputBytes"] = "4096" };
+        await using var store = new TempStore(limits);
+        var options = Options.Create(new IngestionOptions { WatchFolder = _folder, SettleSeconds = 2, MaxSqliteInputBytes = 4096 });
+        using var worker = new ImportWorker(store.Importer, store.History, options, _time, NullLogger<ImportWorker>.Instance);
+        var input = Path.Combine(_folder, "big.sqlite");
+        await File.WriteAllBytesAsync(input, [.. "SQLite format 3\0"u8, .. new byte[8192]]);
+
+        await worker.ScanAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var rejected = Assert.Single(await worker.ScanAsync(CancellationToken.None));
+
+        Assert.Equal(nameof(ImportOutcome.Rejected), rejected.Record.Outcome);
+        Assert.Equal("the SQLite input is 8.0 KiB, over Ingestion:MaxSqliteInputBytes (4.0 KiB)", rejected.Record.Error);
+        Assert.Null(rejected.Record.ContentHash);
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Empty(await worker.ScanAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_empty_file_or_a_fifo_is_rejected_without_being_opened_and_the_next_file_is_imported()
+    {
+        var empty = Path.Combine(_folder, "a-empty.sql");
+        await File.WriteAllTextAsync(empty, "");
+        var fifo = Path.Combine(_folder, "b-fifo.sql");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var good = Drop("vibesdk-full.sql", "c-good.sql");
+        File.SetLastWriteTimeUtc(empty, DateTime.UtcNow.AddSeconds(-30));
+        File.SetLastWriteTimeUtc(fifo, DateTime.UtcNow.AddSeconds(-20));
+        File.SetLastWriteTimeUtc(good, DateTime.UtcNow.AddSeconds(-10));
+
+        var results = await SettleAndScanAsync(); // would never return if it opened the FIFO
+
+        Assert.Equal([nameof(ImportOutcome.Rejected), nameof(ImportOutcome.Rejected), nameof(ImportOutcome.Succeeded)], results.Select(r => r.Record.Outcome));
+        Assert.Contains("empty", results[0].Record.Error);
+        Assert.Equal(60, await _temp.CountAsync("ops_events"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using VibeDashboard.Ingestion;
 
 namespace VibeDashboard.Tests.Ingestion;
@@ -70,5 +71,98 @@ public sealed class SqlDumpReaderTests
 
         Assert.Equal("PRAGMA defer_foreign_keys=TRUE", statements[0].Text);
         Assert.StartsWith("CREATE", statements[^1].Text);
+    }
+
+    private static List<SqlStatement> ReadBytes(byte[] bytes)
+    {
+        using var text = SqlDumpReader.OpenText(new MemoryStream(bytes));
+        return new SqlDumpReader(text, 1 << 20).ReadAll().ToList();
+    }
+
+    [Fact]
+    public void Lines_ending_in_a_lone_cr_are_counted()
+    {
+        var statements = Read("PRAGMA defer_foreign_keys=TRUE;\rCREATE TABLE t (\r a,\r b\r);\r-- note\rINSERT INTO t VALUES('x\ry', \"q\r\");\r/* c\r */ INSERT INTO t VALUES(1,2);\r");
+
+        Assert.Equal([1L, 2L, 7L, 11L], statements.Select(s => s.Line));
+        Assert.Equal("INSERT INTO t VALUES('x\ry', \"q\r\")", statements[2].Text);
+    }
+
+    [Fact]
+    public void Crlf_counts_as_one_line_end_even_across_the_read_buffer()
+    {
+        // The first statement fills the 64 K buffer up to its '\r', so the '\n' arrives in the next read.
+        var first = "INSERT INTO t VALUES('" + new string('x', (1 << 16) - 26) + "');";
+        var dump = first + "\r\n\r\nINSERT INTO t VALUES(1);\r\n";
+        Assert.Equal('\r', dump[(1 << 16) - 1]);
+
+        var statements = Read(dump);
+
+        Assert.Equal([1L, 3L], statements.Select(s => s.Line));
+    }
+
+    [Fact]
+    public void A_nul_byte_is_binary_data_rejected_with_its_line()
+    {
+        var error = Assert.Throws<ExportRejectedException>(() => Read("PRAGMA defer_foreign_keys=TRUE;\nINSERT INTO t VALUES(1);\nINSERT INTO t VALUES('a\0b');"));
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("binary data", error.Reason);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_are_rejected_with_their_line()
+    {
+        var bytes = Encoding.UTF8.GetBytes("PRAGMA defer_foreign_keys=TRUE;\r\n-- c\r\nINSERT INTO t VALUES('caf").Concat(new byte[] { 0xE9 }).Concat(Encoding.UTF8.GetBytes("');\n")).ToArray();
+
+        var error = Assert.Throws<ExportRejectedException>(() => ReadBytes(bytes));
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("not valid UTF-8", error.Reason);
+    }
+
+    [Fact]
+    public void A_utf8_bom_is_skipped_and_strictness_kept_after_it()
+    {
+        var good = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("INSERT INTO t VALUES('café');")).ToArray();
+        var bad = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("\n\nINSERT INTO t VALUES('")).Concat(new byte[] { 0xFF, 0xFE }).Concat("');"u8.ToArray()).ToArray();
+
+        Assert.Equal("INSERT INTO t VALUES('café')", Assert.Single(ReadBytes(good)).Text);
+        Assert.Equal(3, Assert.Throws<ExportRejectedException>(() => ReadBytes(bad)).Line);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public void Utf16_with_a_bom_is_decoded(string encoding)
+    {
+        var text = Encoding.GetEncoding(encoding);
+        var bytes = text.GetPreamble().Concat(text.GetBytes("PRAGMA defer_foreign_keys=TRUE;\nINSERT INTO t VALUES('café');")).ToArray();
+
+        var statements = ReadBytes(bytes);
+
+        Assert.Equal("INSERT INTO t VALUES('café')", statements[1].Text);
+        Assert.Equal(2, statements[1].Line);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public void Utf16_without_a_bom_is_rejected_as_such(string encoding)
+    {
+        var bytes = Encoding.GetEncoding(encoding).GetBytes("PRAGMA defer_foreign_keys=TRUE;\nINSERT INTO t VALUES(1);");
+
+        var error = Assert.Throws<ExportRejectedException>(() => ReadBytes(bytes));
+
+        Assert.Equal(1, error.Line);
+        Assert.Equal("line 1: the file is UTF-16 (no byte-order mark): export it as UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void A_noncharacter_in_valid_text_is_just_text()
+    {
+        var statement = Assert.Single(ReadBytes(Encoding.UTF8.GetBytes("INSERT INTO t VALUES('a\uFFFFb');")));
+
+        Assert.Equal("INSERT INTO t VALUES('a\uFFFFb')", statement.Text);
     }
 }

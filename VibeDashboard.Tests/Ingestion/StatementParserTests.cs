@@ -116,4 +116,177 @@ public sealed class StatementParserTests
         Assert.Contains(reason, error.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.StartsWith("line 12: ", error.Message);
     }
+
+    private static ExportStatement Parse(string sql, ExportLimits limits, long line = 7) => StatementParser.Parse(new SqlStatement(sql, line), limits);
+
+    private static string Nested(int depth) =>
+        "INSERT INTO t VALUES(" + string.Concat(Enumerable.Repeat("replace(", depth)) + "'a'" + string.Concat(Enumerable.Repeat(",'a','b')", depth)) + ")";
+
+    [Fact]
+    public void Values_nested_40000_deep_are_rejected_with_the_line_instead_of_overflowing_the_stack()
+    {
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(Nested(40_000), line: 9));
+
+        Assert.Equal("line 9: values nest deeper than 32 (Ingestion:MaxNestingDepth)", error.Message);
+    }
+
+    [Fact]
+    public void Nesting_up_to_the_limit_is_accepted()
+    {
+        var insert = Assert.IsType<InsertStatement>(Parse(Nested(32)));
+
+        Assert.Equal("b", insert.Rows[0][0]);
+        Assert.Throws<ExportRejectedException>(() => Parse(Nested(33)));
+    }
+
+    [Theory]
+    [InlineData("INSERT INTO t VALUES('{0}')", "a string")]
+    [InlineData("INSERT INTO t VALUES('it''s {0}')", "a string")]
+    [InlineData("INSERT INTO t VALUES(X'{1}')", "a blob")]
+    [InlineData("INSERT INTO t VALUES({2})", "a number")]
+    [InlineData("INSERT INTO t VALUES(replace('{3}','a','{3}'))", "a replace() value")]
+    public void A_value_longer_than_the_limit_is_rejected_naming_the_key(string template, string what)
+    {
+        var limits = ExportLimits.Default with { MaxValueBytes = 1024 };
+        var sql = string.Format(template, new string('x', 1025), new string('a', 2050), new string('9', 1025), new string('a', 100));
+
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(sql, limits, line: 4));
+
+        Assert.Equal(4, error.Line);
+        Assert.Contains(what, error.Reason);
+        Assert.Contains("(Ingestion:MaxValueBytes)", error.Reason);
+        Assert.True(error.Message.Length < 200, "the reason does not carry the value");
+    }
+
+    [Fact]
+    public void Values_at_the_limit_are_accepted()
+    {
+        var limits = ExportLimits.Default with { MaxValueBytes = 1024 };
+
+        var insert = Assert.IsType<InsertStatement>(Parse($"INSERT INTO t VALUES('{new string('x', 1024)}', X'{new string('a', 2048)}')", limits));
+
+        Assert.Equal(1024, ((string)insert.Rows[0][0]!).Length);
+        Assert.Equal(1024, ((byte[])insert.Rows[0][1]!).Length);
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE {0} (a)")]
+    [InlineData("CREATE TABLE t (\"{0}\" TEXT)")]
+    [InlineData("INSERT INTO [{0}] VALUES(1)")]
+    [InlineData("INSERT INTO t (a, `{0}`) VALUES(1, 2)")]
+    public void A_name_longer_than_the_limit_is_rejected_naming_the_key(string template)
+    {
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(string.Format(template, new string('n', 257)), line: 3));
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("longer than 256 characters (Ingestion:MaxIdentifierLength)", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE t ({0})", "table t declares")]
+    [InlineData("INSERT INTO t ({0}) VALUES(1)", "names")]
+    [InlineData("INSERT INTO t VALUES({1})", "a row of INSERT into t holds")]
+    [InlineData("CREATE VIEW v ({0}) AS SELECT 1", "view v names")]
+    public void More_columns_than_the_limit_are_rejected_naming_the_key(string template, string what)
+    {
+        var limits = ExportLimits.Default with { MaxColumns = 10 };
+        var names = string.Join(", ", Enumerable.Range(1, 11).Select(i => $"c{i}"));
+        var values = string.Join(", ", Enumerable.Range(1, 11));
+
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(string.Format(template, names, values), limits, line: 5));
+
+        Assert.Equal(5, error.Line);
+        Assert.Contains(what, error.Reason);
+        Assert.Contains("more than 10 columns (Ingestion:MaxColumns)", error.Reason);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_code_point_becomes_a_string_holding_it_for_the_row_validation_to_judge()
+    {
+        var insert = Assert.IsType<InsertStatement>(Parse("INSERT INTO t VALUES(char(55296), char(97,56319,98), char(128512))"));
+
+        Assert.Equal("\uD800", insert.Rows[0][0]);
+        Assert.Equal("a\uDBFFb", insert.Rows[0][1]);
+        Assert.Equal("😀", insert.Rows[0][2]);
+    }
+
+    [Theory]
+    [InlineData("INSERT INTO t VALUES(char(1114112))")]
+    [InlineData("INSERT INTO t VALUES(char(-1))")]
+    [InlineData("INSERT INTO t VALUES(char(-9223372036854775808))")]
+    [InlineData("INSERT INTO t VALUES(char(99999999999999999999))")]
+    [InlineData("INSERT INTO t VALUES(char(1e999))")]
+    public void Char_beyond_unicode_is_rejected(string sql)
+    {
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(sql, line: 2));
+
+        Assert.Contains("code points", error.Reason);
+    }
+
+    [Theory]
+    [InlineData("CREATE VIEW v ATTACH DATABASE '/tmp/evil.db' AS evil", "AS SELECT")]
+    [InlineData("CREATE VIEW v AS ATTACH DATABASE '/tmp/evil.db' AS evil", "not AS SELECT")]
+    [InlineData("CREATE VIEW v", "AS SELECT")]
+    [InlineData("CREATE VIEW v AS", "not AS SELECT")]
+    [InlineData("CREATE VIEW v AS SELECT 1; ATTACH DATABASE 'x' AS y", "one statement")]
+    [InlineData("CREATE VIEW v AS SELECT (1", "parenthesis")]
+    [InlineData("CREATE VIEW v AS SELECT 1)", "unbalanced")]
+    [InlineData("CREATE VIEW main.v AS SELECT 1", "schema-qualified")]
+    [InlineData("CREATE INDEX i ON t (a) ATTACH DATABASE '/tmp/evil.db' AS evil", "only a WHERE")]
+    [InlineData("CREATE INDEX i ON t (a) garbage", "only a WHERE")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b = 0 ATTACH DATABASE '/tmp/evil.db' AS evil", "ATTACH is not allowed")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b = 0; PRAGMA writable_schema=ON", "one statement")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b = 0 PRAGMA writable_schema=ON", "PRAGMA is not allowed")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b IN (SELECT x FROM u)", "SELECT is not allowed")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE", "empty")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE (b = 0", "parenthesis")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b = 'open", "not closed")]
+    public void Text_after_a_view_or_index_that_is_not_its_select_or_where_is_rejected(string sql, string reason)
+    {
+        var error = Assert.Throws<ExportRejectedException>(() => Parse(sql, line: 8));
+
+        Assert.Equal(8, error.Line);
+        Assert.Contains(reason, error.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("CREATE VIEW IF NOT EXISTS \"v\" (a, b) AS SELECT x, y FROM t WHERE z = ';' ORDER BY 1")]
+    [InlineData("CREATE VIEW v AS WITH w AS (SELECT 1 AS a) SELECT a FROM w")]
+    [InlineData("CREATE VIEW v AS select * from t")]
+    [InlineData("CREATE INDEX i ON t (a COLLATE NOCASE DESC, b)")]
+    [InlineData("CREATE INDEX i ON t (a) WHERE b IS NOT NULL AND (c = 'x;y' OR CASE d WHEN 1 THEN 1 ELSE 0 END = 1)")]
+    public void Views_and_indexes_in_their_real_shapes_are_accepted(string sql)
+    {
+        Assert.IsType<IgnoredSchemaStatement>(Parse(sql));
+    }
+
+    [Fact]
+    public void Bare_unicode_identifiers_are_accepted_like_in_sqlite()
+    {
+        var create = Assert.IsType<CreateTableStatement>(Parse("CREATE TABLE café (naïve TEXT, 名前 TEXT, x$1 INTEGER)"));
+        var insert = Assert.IsType<InsertStatement>(Parse("INSERT INTO café (naïve, 名前) VALUES('a', 'b')"));
+
+        Assert.Equal("café", create.Table);
+        Assert.Equal(["naïve", "名前", "x$1"], create.Columns);
+        Assert.Equal("café", insert.Table);
+        Assert.Equal(["naïve", "名前"], insert.Columns);
+    }
+
+    [Theory]
+    [InlineData("İNSERT INTO t VALUES(1)")]
+    [InlineData("INSERT ınto t VALUES(1)")]
+    public void Keywords_are_matched_in_ascii_only(string sql)
+    {
+        Assert.Throws<ExportRejectedException>(() => Parse(sql));
+    }
+
+    [Fact]
+    public void The_sqlite_schema_path_applies_the_same_limits()
+    {
+        var limits = ExportLimits.Default with { MaxColumns = 2 };
+
+        var error = Assert.Throws<ExportRejectedException>(() => StatementParser.ParseCreateTable("CREATE TABLE t (a, b, c)", "t", limits));
+
+        Assert.Contains("Ingestion:MaxColumns", error.Reason);
+    }
 }

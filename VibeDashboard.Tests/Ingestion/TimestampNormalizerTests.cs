@@ -47,4 +47,72 @@ public sealed class TimestampNormalizerTests
     {
         Assert.Equal(expected, TimestampNormalizer.IsTimestampColumn(column));
     }
+
+    public static TheoryData<object> OutOfRange() => new()
+    {
+        long.MinValue,
+        long.MaxValue,
+        -9_000_000_000_000_000L,
+        253402300800000L, // 10000-01-01T00:00:00Z in milliseconds
+        -99_999_999_999L, // seconds before the year 1
+        99999999999999999999d, // what a too-long integer literal becomes: a REAL of 2^63 and more
+        -1e300,
+        double.PositiveInfinity,
+        double.NegativeInfinity,
+        double.NaN,
+        "-9223372036854775808",
+        "99999999999999999999",
+        "1e999",
+        "253402300800000",
+    };
+
+    [Theory]
+    [MemberData(nameof(OutOfRange))]
+    public void Numbers_outside_the_representable_instants_are_a_format_error_never_saturated(object value)
+    {
+        var error = Assert.Throws<FormatException>(() => TimestampNormalizer.ToUnixMs(value));
+
+        Assert.Contains("outside the range of timestamps", error.Message);
+    }
+
+    [Fact]
+    public void The_last_representable_millisecond_is_exact()
+    {
+        Assert.Equal(253402300799999L, TimestampNormalizer.ToUnixMs(253402300799999L));
+        Assert.Equal(253402300799999L, TimestampNormalizer.ToUnixMs("253402300799999"));
+        Assert.Equal(-62135596800000L, TimestampNormalizer.ToUnixMs(-62135596800000L));
+    }
+
+    [Theory]
+    [InlineData("10:00")]
+    [InlineData("1/2/3")]
+    [InlineData("Nov 26 2026")]
+    [InlineData("26.11.2026")]
+    [InlineData("2026-11-26 8pm")]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    [InlineData("1,795,723,200")]
+    public void Ambiguous_text_is_not_guessed(string value)
+    {
+        var error = Assert.Throws<FormatException>(() => TimestampNormalizer.ToUnixMs(value));
+
+        Assert.Contains("ambiguous or not a timestamp", error.Message);
+    }
+
+    [Theory]
+    [InlineData("2026-11-26 20:00")]
+    [InlineData("2026-11-26T20:00:00.000Z")]
+    [InlineData("2026-11-26 20:00:00Z")]
+    [InlineData("2026-11-26T15:00:00-05:00")]
+    [InlineData("2026-11-26T20:00")]
+    public void Sqlite_datetimes_and_iso_with_a_zone_are_exact(string value)
+    {
+        Assert.Equal(Expected, TimestampNormalizer.ToUnixMs(value));
+    }
+
+    [Fact]
+    public void Values_of_other_types_are_a_format_error()
+    {
+        Assert.Throws<FormatException>(() => TimestampNormalizer.ToUnixMs(new byte[] { 1, 2 }));
+    }
 }

@@ -140,6 +140,39 @@ internal static class AggregationReader
     public static async Task<HashSet<string>> TablesAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>(new CommandDefinition(TablesSql, transaction: transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+    private const string ColumnsSql = "SELECT name FROM pragma_table_info(@table)";
+
+    /// <summary>The columns a table really has (an older store may hold a VibeSDK table without a column the dashboard reads).</summary>
+    public static async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(ColumnsSql, new { table }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>True when <paramref name="table"/> is imported and has every one of <paramref name="columns"/>.</summary>
+    public static async Task<bool> HasColumnsAsync(SqliteConnection connection, SqliteTransaction? transaction, IReadOnlySet<string> tables, string table, string[] columns, CancellationToken cancellationToken)
+    {
+        if (!tables.Contains(table))
+        {
+            return false;
+        }
+
+        var present = await ColumnsAsync(connection, transaction, table, cancellationToken);
+        return columns.All(present.Contains);
+    }
+
+    public static readonly string[] AuthColumns = ["attempted_at", "success"];
+    public static readonly string[] AppsColumns = ["created_at"];
+    public static readonly string[] MigrationsColumns = ["name"];
+
+    // Text as SQLite renders it, so a tier stored as 5 and as '5' is one tier, as in the event read.
+    private const string TopTiersSql = """
+        SELECT CAST(policy_tier AS TEXT) FROM ops_events
+        WHERE seq <= @maxSeq AND occurred_at >= @from AND policy_tier IS NOT NULL AND CAST(policy_tier AS TEXT) <> ''
+        GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT @max
+        """;
+
+    /// <summary>The <paramref name="max"/> tiers with most events since <paramref name="fromMs"/>: the ones a recompute gives rollups of their own.</summary>
+    public static async Task<HashSet<string>> TopTiersAsync(SqliteConnection connection, SqliteTransaction? transaction, long maxSeq, long fromMs, int max, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(TopTiersSql, new { maxSeq, from = fromMs, max }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+
     private const string AuthSql = """
         SELECT rowid AS RowId, CAST(attempted_at AS INTEGER) AS At, CAST(success AS INTEGER) AS Success
         FROM auth_attempts WHERE rowid > @after AND attempted_at IS NOT NULL ORDER BY rowid
@@ -149,12 +182,36 @@ internal static class AggregationReader
     public static async Task<IReadOnlyList<AuthRow>> AuthAttemptsAsync(SqliteConnection connection, SqliteTransaction? transaction, long afterRowId, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<AuthRow>(new CommandDefinition(AuthSql, new { after = afterRowId }, transaction, cancellationToken: cancellationToken))).AsList();
 
-    private const string AppsSql = "SELECT CAST(created_at AS INTEGER) FROM apps WHERE created_at IS NOT NULL AND created_at >= @from";
+    private const string AppsSql = "SELECT CAST(created_at AS INTEGER) FROM apps WHERE created_at IS NOT NULL AND CAST(created_at AS INTEGER) >= @from";
 
     public static async Task<IReadOnlyList<long>> AppsCreatedAsync(SqliteConnection connection, SqliteTransaction? transaction, long fromMs, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<long>(new CommandDefinition(AppsSql, new { from = fromMs }, transaction, cancellationToken: cancellationToken))).AsList();
 
-    private const string MigrationsSql = "SELECT name FROM d1_migrations WHERE name IS NOT NULL";
+    // Per instance, its last sandbox_started/sandbox_stopped before the horizon (a start before a stop at the same ms,
+    // as the engine orders them), kept when it is a start: the instance was running when the read begins.
+    private const string RunningAtHorizonSql = """
+        SELECT InstanceId, At, Tier FROM (
+            SELECT CAST(instance_id AS TEXT) AS InstanceId, CAST(occurred_at AS INTEGER) AS At, CAST(policy_tier AS TEXT) AS Tier,
+                   event_type = 'sandbox_started' AS Started,
+                   ROW_NUMBER() OVER (PARTITION BY instance_id ORDER BY occurred_at DESC, event_type = 'sandbox_stopped' DESC, CAST(policy_tier AS TEXT) DESC) AS Latest
+            FROM ops_events
+            WHERE event_type IN ('sandbox_started', 'sandbox_stopped') AND occurred_at < @horizon AND seq <= @maxSeq
+              AND instance_id IS NOT NULL AND instance_id <> '')
+        WHERE Latest = 1 AND Started
+        """;
+
+    /// <summary>Instances started before <paramref name="horizonMs"/> and not stopped since (as far as events before it tell).</summary>
+    public static async Task<IReadOnlyList<RunningRow>> RunningAtHorizonAsync(SqliteConnection connection, SqliteTransaction? transaction, long horizonMs, long maxSeq, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<RunningRow>(new CommandDefinition(RunningAtHorizonSql, new { horizon = horizonMs, maxSeq }, transaction, cancellationToken: cancellationToken))).AsList();
+
+    internal sealed class RunningRow
+    {
+        public string InstanceId { get; set; } = "";
+        public long At { get; set; }
+        public string? Tier { get; set; }
+    }
+
+    private const string MigrationsSql = "SELECT CAST(name AS TEXT) FROM d1_migrations WHERE name IS NOT NULL";
 
     public static async Task<IReadOnlyList<string>> D1MigrationsAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>(new CommandDefinition(MigrationsSql, transaction: transaction, cancellationToken: cancellationToken))).AsList();

@@ -15,6 +15,9 @@ internal readonly record struct EventRow(
     string? Migration)
 {
     public bool IsError => string.Equals(Status, "error", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Status ok (as for error, case-insensitive); no status is neither.</summary>
+    public bool IsOk => string.Equals(Status, "ok", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Event types of the ops_events contract the metrics use (DATA.md §3).</summary>

@@ -1,4 +1,3 @@
-using HdrHistogram;
 using VibeDashboard.Configuration;
 
 namespace VibeDashboard.Aggregation;
@@ -15,7 +14,7 @@ internal sealed class MetricEngine
     private const int Completion = 0; // good, bad, generations started
     private const int Ttd = 1;        // samples, sum ms (+ histogram of µs)
     private const int Fix = 2;        // apps, fix events (+ histogram of fixes per app)
-    private const int Preview = 3;    // completed, failed, sum ms (+ histogram of µs)
+    private const int Preview = 3;    // completed, failed, sum ms, samples with a duration (+ histogram of µs)
     private const int Sandbox = 4;    // crashes, restarts, closed preview ms, runtime cost, runtime_usage events
     private const int Probe = 5;      // ok, total
     private const int D1 = 6;         // queries, sum ms (+ histogram of µs)
@@ -27,7 +26,7 @@ internal sealed class MetricEngine
     private const int SloBase = 12;   // one family per SLO: good, total
 
     private static readonly (int Fields, bool Histogram)[] Shapes =
-        [(3, false), (2, true), (2, true), (3, true), (5, false), (2, false), (2, true), (2, false), (3, false), (3, false), (1, false), (2, false)];
+        [(3, false), (2, true), (2, true), (4, true), (5, false), (2, false), (2, true), (2, false), (3, false), (3, false), (1, false), (2, false)];
 
     private readonly IReadOnlyList<SloDefinition> _slos;
     private readonly Dictionary<(int Family, string Tier), Rollup> _rollups = [];
@@ -43,15 +42,52 @@ internal sealed class MetricEngine
     private readonly Dictionary<string, InstanceState> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _migrationsApplied = new(StringComparer.Ordinal);
     private HashSet<string>? _d1Migrations;
+    // Rows dated after now, by time: a row counts only once its time has come (see AdvanceTo).
+    private readonly PriorityQueue<Pending, long> _pending = new();
+    // Bounded cardinality: at most _maxTiers named tiers get rollups of their own, the rest share OtherTier.
+    private readonly int _maxTiers;
+    private readonly IReadOnlySet<string>? _allowedTiers;
+    private int _otherIndex = -1;
     private long _now;
     private bool _bulk;
 
-    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs)
+    /// <summary>The tier that collects every tier beyond the top <c>Aggregation:MaxTiers</c>.</summary>
+    public const string OtherTier = "other";
+
+    /// <summary>
+    /// Values larger than this (a duration of 30,000 years in ms, a quadrillion dollars, a petabyte) are not data
+    /// but corruption; folding them would overflow the window sums to Infinity.
+    /// </summary>
+    public const double MaxFoldableValue = 1e15;
+
+    /// <summary>Times before this (2000-01-01) are corruption, like times more than a day after now.</summary>
+    public const long MinFoldableMs = 946_684_800_000;
+
+    /// <param name="maxTiers">Named tiers with rollups of their own; later ones fold into <see cref="OtherTier"/>.</param>
+    /// <param name="allowedTiers">
+    /// When set (a recompute, which counted tiers by volume first), exactly these tiers get their own rollups,
+    /// whatever order events arrive in; without it, tiers take slots first come, first served.
+    /// </param>
+    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null)
     {
         _slos = slos;
         _now = nowMs;
+        _maxTiers = Math.Max(1, maxTiers);
+        _allowedTiers = allowedTiers;
         _byTier.Add(new Rollup?[SloBase + slos.Count]);
     }
+
+    /// <summary>Events and rows skipped because a value could not be folded (a time out of range, a non-finite or absurd number).</summary>
+    public long SkippedValues { get; private set; }
+
+    /// <summary>False when VibeSDK's apps table (or its created_at) is not in the store: apps_created is unknown, not 0.</summary>
+    public bool AppsAvailable { get; set; } = true;
+
+    /// <summary>
+    /// True when, without a counted set of tiers, more than <c>maxTiers</c> showed up and the later ones went to
+    /// <see cref="OtherTier"/> in arrival order: a recompute then counts tiers by volume and folds again.
+    /// </summary>
+    public bool TiersOverflowed { get; private set; }
 
     public long NowMs => _now;
 
@@ -73,6 +109,48 @@ internal sealed class MetricEngine
         {
             rollup.AdvanceTo(nowMs);
         }
+
+        while (_pending.TryPeek(out var due, out var at) && at <= nowMs)
+        {
+            _pending.Dequeue();
+            switch (due.Kind)
+            {
+                case PendingKind.Event:
+                    Fold(due.Row);
+                    break;
+                case PendingKind.AuthAttempt:
+                    FoldAuthAttempt(at, due.Success);
+                    break;
+                default:
+                    FoldAppCreated(at);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// At most this many rows dated in the future wait at once; more are ignored until the next recompute reads them
+    /// again. The import quarantines rows more than Ingestion:MaxFutureSkew ahead, so only minutes of them can exist.
+    /// </summary>
+    internal const int MaxPendingRows = 100_000;
+
+    /// <summary>Rows dated after now waiting for their time (tests read it).</summary>
+    internal int PendingRows => _pending.Count;
+
+    /// <summary>True (and the row kept for later) when <paramref name="at"/> is after now: it must not count yet.</summary>
+    private bool Defer(long at, in Pending row)
+    {
+        if (at <= _now)
+        {
+            return false;
+        }
+
+        if (_pending.Count < MaxPendingRows)
+        {
+            _pending.Enqueue(row, at);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -99,7 +177,15 @@ internal sealed class MetricEngine
 
         foreach (var instance in _instances.Values)
         {
-            SetInterval(instance, 1);
+            var edges = instance.Edges;
+            edges.Sort();
+            for (var i = 0; i + 1 < edges.Count; i++)
+            {
+                if (!edges[i].Stop)
+                {
+                    AddPreview(edges[i].Tier, edges[i].At, edges[i + 1].At, 1);
+                }
+            }
         }
 
         foreach (var rollup in _rollups.Values)
@@ -114,6 +200,8 @@ internal sealed class MetricEngine
     /// </summary>
     public void MergeBulk(MetricEngine other)
     {
+        SkippedValues += other.SkippedValues;
+        TiersOverflowed |= other.TiersOverflowed;
         if (other.NewestEventMs is { } newest && (NewestEventMs is null || newest > NewestEventMs))
         {
             NewestEventMs = newest;
@@ -144,15 +232,14 @@ internal sealed class MetricEngine
         foreach (var (id, theirs) in other._instances)
         {
             var instance = _instances.TryGetValue(id, out var known) ? known : _instances[id] = new InstanceState();
-            if (theirs.Start is { } start && (instance.Start is null || start < instance.Start))
-            {
-                instance.Start = start;
-                instance.Tier = theirs.Tier;
-            }
+            instance.Edges.AddRange(theirs.Edges); // sorted and paired by EndBulk
+        }
 
-            if (theirs.Stop is { } stop && (instance.Stop is null || stop < instance.Stop))
+        foreach (var (row, at) in other._pending.UnorderedItems)
+        {
+            if (_pending.Count < MaxPendingRows)
             {
-                instance.Stop = stop;
+                _pending.Enqueue(row, at);
             }
         }
 
@@ -166,12 +253,17 @@ internal sealed class MetricEngine
 
         foreach (var tier in other._tiers)
         {
-            TierIndex(tier);
-            _tiers.Add(tier);
+            if (TierName(TierIndex(tier)) is { } name)
+            {
+                _tiers.Add(name);
+            }
         }
     }
 
-    /// <summary>The small index of a tier (0 for none), registering a tier seen for the first time.</summary>
+    /// <summary>
+    /// The small index of a tier (0 for none), registering a tier seen for the first time while there is room
+    /// (or, in a recompute, when it is among the counted top tiers); any other tier shares <see cref="OtherTier"/>.
+    /// </summary>
     private int TierIndex(string? tier)
     {
         if (string.IsNullOrEmpty(tier))
@@ -179,16 +271,72 @@ internal sealed class MetricEngine
             return 0;
         }
 
-        if (!_tierIndex.TryGetValue(tier, out var index))
+        if (_tierIndex.TryGetValue(tier, out var index))
         {
-            index = _byTier.Count;
-            _tierIndex[tier] = index;
-            _tierNames.Add(tier);
-            _byTier.Add(new Rollup?[SloBase + _slos.Count]);
+            return index;
         }
 
+        var own = !string.Equals(tier, OtherTier, StringComparison.Ordinal)
+                  && ((_allowedTiers?.Contains(tier) ?? false)
+                      || ((_allowedTiers is null || !_bulk) && _tierNames.Count - (_otherIndex > 0 ? 2 : 1) < _maxTiers));
+        if (!own)
+        {
+            TiersOverflowed |= !string.Equals(tier, OtherTier, StringComparison.Ordinal) && _allowedTiers is null;
+            if (_otherIndex < 0)
+            {
+                _otherIndex = Register(OtherTier);
+            }
+
+            // Remembered only while the map is small: the map itself must not grow with the data.
+            if (_tierIndex.Count < 4 * _maxTiers)
+            {
+                _tierIndex[tier] = _otherIndex;
+            }
+
+            return _otherIndex;
+        }
+
+        return Register(tier);
+    }
+
+    private int Register(string tier)
+    {
+        var index = _byTier.Count;
+        _tierIndex[tier] = index;
+        _tierNames.Add(tier);
+        _byTier.Add(new Rollup?[SloBase + _slos.Count]);
         return index;
     }
+
+    /// <summary>The name a tier is counted under (its own, <see cref="OtherTier"/>, or null for none).</summary>
+    private string? TierName(int index) => index == 0 ? null : _tierNames[index];
+
+    /// <summary>False (and counted) for an event the rollups cannot hold: a time out of range or a number that is not finite or absurdly large.</summary>
+    private bool Foldable(long at, params ReadOnlySpan<double?> values)
+    {
+        var ok = at >= MinFoldableMs && at <= _now + (24 * Rollup.HourMs);
+        foreach (var value in values)
+        {
+            ok &= value is null || (double.IsFinite(value.Value) && Math.Abs(value.Value) <= MaxFoldableValue);
+        }
+
+        if (!ok)
+        {
+            SkippedValues++;
+        }
+
+        return ok;
+    }
+
+    /// <summary>A value as it may leave the engine: finite, or null (a sum that overflowed is unknown, not Infinity).</summary>
+    internal static double? Finite(double? value) => value is { } v && !double.IsFinite(v) ? null : value;
+
+    private static MetricValue Finite(MetricValue m) =>
+        IsFinite(m.Value) && IsFinite(m.P50) && IsFinite(m.P95) && IsFinite(m.P99)
+            ? m
+            : m with { Value = Finite(m.Value), P50 = Finite(m.P50), P95 = Finite(m.P95), P99 = Finite(m.P99) };
+
+    private static bool IsFinite(double? value) => value is null || double.IsFinite(value.Value);
 
     private Rollup Get(int family, string tier) => Get(family, TierIndex(tier));
 
@@ -235,6 +383,12 @@ internal sealed class MetricEngine
 
     public void Fold(EventRow e)
     {
+        // Corrupt values are skipped (and counted); a row dated after now waits for its time.
+        if (!Foldable(e.At, e.DurationMs, e.CostUsd, e.Bytes) || Defer(e.At, new Pending(PendingKind.Event, e, false)))
+        {
+            return;
+        }
+
         if (NewestEventMs is null || e.At > NewestEventMs)
         {
             NewestEventMs = e.At;
@@ -243,6 +397,8 @@ internal sealed class MetricEngine
         var at = e.At;
         var error = e.IsError;
         var tier = TierIndex(e.Tier);
+        // Per-app and per-instance state keeps the tier it is counted under, so "other" stays one tier.
+        var tierName = TierName(tier);
         switch (e.Type)
         {
             case EventTypes.GenerationStarted:
@@ -254,7 +410,7 @@ internal sealed class MetricEngine
                     {
                         SetSamples(app, -1);
                         app.Start = at;
-                        app.Tier = e.Tier;
+                        app.Tier = tierName;
                         SetSamples(app, 1);
                     }
                 }
@@ -269,9 +425,14 @@ internal sealed class MetricEngine
             case EventTypes.DeploymentCompleted or EventTypes.CloudflareDeploymentCompleted:
                 if (e.Type == EventTypes.DeploymentCompleted)
                 {
+                    // A successful start either way; only one with a duration is a latency sample (like d1_query).
                     Add(Preview, tier, at, 0, 1);
-                    Add(Preview, tier, at, 2, e.DurationMs ?? 0);
-                    AddValue(Preview, tier, at, (long)Math.Round((e.DurationMs ?? 0) * 1000), 1);
+                    if (e.DurationMs is { } startMs)
+                    {
+                        Add(Preview, tier, at, 2, startMs);
+                        Add(Preview, tier, at, 3, 1);
+                        AddValue(Preview, tier, at, (long)Math.Round(startMs * 1000), 1);
+                    }
                 }
 
                 if (!string.IsNullOrEmpty(e.AppId))
@@ -302,27 +463,7 @@ internal sealed class MetricEngine
             case EventTypes.SandboxStarted or EventTypes.SandboxStopped:
                 if (!string.IsNullOrEmpty(e.InstanceId))
                 {
-                    var instance = _instances.TryGetValue(e.InstanceId, out var known) ? known : _instances[e.InstanceId] = new InstanceState();
-                    var starting = e.Type == EventTypes.SandboxStarted;
-                    if (starting ? instance.Start is null || at < instance.Start : instance.Stop is null || at < instance.Stop)
-                    {
-                        SetInterval(instance, -1);
-                        if (starting)
-                        {
-                            instance.Start = at;
-                            instance.Tier = e.Tier;
-                            if (tier > 0)
-                            {
-                                _tiers.Add(e.Tier!);
-                            }
-                        }
-                        else
-                        {
-                            instance.Stop = at;
-                        }
-
-                        SetInterval(instance, 1);
-                    }
+                    InstanceEdge(e.InstanceId, at, e.Type == EventTypes.SandboxStopped, tierName);
                 }
 
                 break;
@@ -337,7 +478,7 @@ internal sealed class MetricEngine
                 Add(Sandbox, tier, at, 4, 1);
                 break;
             case EventTypes.Probe:
-                Add(Probe, tier, at, 0, error ? 0 : 1);
+                Add(Probe, tier, at, 0, e.IsOk ? 1 : 0); // up only with status ok: no status is not up
                 Add(Probe, tier, at, 1, 1);
                 break;
             case EventTypes.D1Query when e.DurationMs is { } ms:
@@ -380,7 +521,7 @@ internal sealed class MetricEngine
             var slo = _slos[i];
             if ((slo.Source is null || string.Equals(slo.Source, e.Source, StringComparison.Ordinal)) && (!slo.RequireAppId || !string.IsNullOrEmpty(e.AppId)))
             {
-                var good = _slos[i].IsGood(e.Status, e.DurationMs);
+                var good = _slos[i].IsGood(e.Type, e.Status, e.DurationMs);
                 var rollup = Get(SloBase + i, 0);
                 rollup.Add(at, 0, good ? 1 : 0);
                 rollup.Add(at, 1, 1);
@@ -391,13 +532,36 @@ internal sealed class MetricEngine
     /// <summary>One row of VibeSDK's auth_attempts (attempted_at normalised to unix ms at import).</summary>
     public void FoldAuthAttempt(long atMs, bool success)
     {
+        if (!Foldable(atMs) || Defer(atMs, new Pending(PendingKind.AuthAttempt, default, success)))
+        {
+            return;
+        }
+
         var rollup = Get(Auth, 0);
         rollup.Add(atMs, 0, 1);
         rollup.Add(atMs, 1, success ? 0 : 1);
     }
 
     /// <summary>One row of VibeSDK's apps table (created_at normalised to unix ms at import).</summary>
-    public void FoldAppCreated(long atMs) => Get(Artifact, 0).Add(atMs, 2, 1);
+    public void FoldAppCreated(long atMs)
+    {
+        if (Foldable(atMs) && !Defer(atMs, new Pending(PendingKind.AppCreated, default, false)))
+        {
+            Get(Artifact, 0).Add(atMs, 2, 1);
+        }
+    }
+
+    /// <summary>
+    /// An instance running at the read horizon (its last sandbox_started/sandbox_stopped before the horizon is a
+    /// start, at <paramref name="startedAt"/>): its preview time counts in every window it overlaps.
+    /// </summary>
+    public void FoldRunningAtHorizon(string instanceId, long startedAt, string? tier)
+    {
+        if (startedAt >= MinFoldableMs)
+        {
+            InstanceEdge(instanceId, startedAt, false, TierName(TierIndex(tier)));
+        }
+    }
 
     private AppState App(string id) => _apps.TryGetValue(id, out var app) ? app : _apps[id] = new AppState();
 
@@ -433,16 +597,65 @@ internal sealed class MetricEngine
         }
     }
 
-    private void SetInterval(InstanceState instance, int sign)
+    /// <summary>
+    /// Preview time of an instance: its sandbox_started and sandbox_stopped events in time order (a start before a
+    /// stop at the same ms); it is running from a start until the next stop after it, so a stop with no start before
+    /// it and a start while already running change nothing. Each stretch counts in the tier of the start that
+    /// begins it; a stretch still open (the last event is a start) runs up to now and is added when read
+    /// (<see cref="RunningMs"/>). Only closed stretches are in the buckets, so an event inserted between two others
+    /// changes just the stretch it splits.
+    /// </summary>
+    private void InstanceEdge(string id, long at, bool stop, string? tier)
     {
-        if (!_bulk && instance is { Start: { } start, Stop: { } stop })
+        var instance = _instances.TryGetValue(id, out var known) ? known : _instances[id] = new InstanceState();
+        var edge = new Edge(at, stop, stop ? null : tier);
+        if (!stop && !string.IsNullOrEmpty(tier) && TierIndex(tier) > 0)
         {
-            var tier = TierIndex(instance.Tier);
-            Get(Sandbox, 0).AddInterval(start, stop, 2, sign);
-            if (tier > 0)
+            _tiers.Add(tier);
+        }
+
+        var edges = instance.Edges;
+        if (_bulk)
+        {
+            edges.Add(edge); // sorted and paired once by EndBulk
+            return;
+        }
+
+        var i = edges.BinarySearch(edge);
+        i = i < 0 ? ~i : i + 1;
+        while (i < edges.Count && edges[i].CompareTo(edge) == 0)
+        {
+            i++;
+        }
+
+        edges.Insert(i, edge);
+        var next = i + 1 < edges.Count ? edges[i + 1] : (Edge?)null;
+        if (i > 0 && edges[i - 1] is { Stop: false } previous)
+        {
+            // The stretch the previous start began now ends here (or, if it was still open, is closed by this event).
+            if (next is { } n)
             {
-                Get(Sandbox, tier).AddInterval(start, stop, 2, sign);
+                AddPreview(previous.Tier, at, n.At, -1);
             }
+            else
+            {
+                AddPreview(previous.Tier, previous.At, at, 1);
+            }
+        }
+
+        if (!stop && next is { } following)
+        {
+            AddPreview(tier, at, following.At, 1);
+        }
+    }
+
+    private void AddPreview(string? tierName, long fromMs, long toMs, int sign)
+    {
+        var tier = TierIndex(tierName);
+        Get(Sandbox, 0).AddInterval(fromMs, toMs, 2, sign);
+        if (tier > 0)
+        {
+            Get(Sandbox, tier).AddInterval(fromMs, toMs, 2, sign);
         }
     }
 
@@ -461,14 +674,15 @@ internal sealed class MetricEngine
 
         foreach (var instance in _instances.Values)
         {
-            if (instance is not { Start: { } start, Stop: null } || start >= _now)
+            if (instance.Running is not { } open || open.At >= _now)
             {
                 continue;
             }
 
+            var start = open.At;
             var all = result[""];
-            var own = string.IsNullOrEmpty(instance.Tier) ? null
-                : result.TryGetValue(instance.Tier, out var known) ? known : result[instance.Tier] = new double[Windows.All.Count];
+            var own = string.IsNullOrEmpty(open.Tier) ? null
+                : result.TryGetValue(open.Tier, out var known) ? known : result[open.Tier] = new double[Windows.All.Count];
             for (var w = 0; w < starts.Length; w++)
             {
                 var ms = _now - Math.Max(start, starts[w]);
@@ -497,7 +711,20 @@ internal sealed class MetricEngine
 
         foreach (var (id, instance) in _instances.ToList())
         {
-            if (instance.Stop is { } stop && stop < before)
+            // Only the last event before the retention decides what follows: older ones are dropped.
+            var edges = instance.Edges;
+            var old = 0;
+            while (old < edges.Count && edges[old].At < before)
+            {
+                old++;
+            }
+
+            if (old > 1)
+            {
+                edges.RemoveRange(0, old - 1);
+            }
+
+            if (edges is [{ Stop: true } last] && last.At < before)
             {
                 _instances.Remove(id);
             }
@@ -524,7 +751,7 @@ internal sealed class MetricEngine
 
                 result.Add(Latency(MetricKeys.TimeToDeployableMs, window, t, tier, Ttd, w, S(Ttd, 0), S(Ttd, 1), 1000));
                 result.Add(Latency(MetricKeys.FixLoopCount, window, t, tier, Fix, w, S(Fix, 0), S(Fix, 1), 1));
-                result.Add(Latency(MetricKeys.PreviewStartupLatencyMs, window, t, tier, Preview, w, S(Preview, 0), S(Preview, 2), 1000));
+                result.Add(Latency(MetricKeys.PreviewStartupLatencyMs, window, t, tier, Preview, w, S(Preview, 3), S(Preview, 2), 1000));
                 result.Add(Ratio(ExtraMetricKeys.PreviewStartupFailureRate, window, t, S(Preview, 1), S(Preview, 0) + S(Preview, 1)));
 
                 var previewHours = (S(Sandbox, 2) + (runningMs?[w] ?? 0)) / Rollup.HourMs;
@@ -541,7 +768,7 @@ internal sealed class MetricEngine
 
                 if (t is null)
                 {
-                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, S(Artifact, 2), (long)S(Artifact, 2), null, null, null));
+                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, AppsAvailable ? S(Artifact, 2) : null, (long)S(Artifact, 2), null, null, null));
                     result.Add(Ratio(MetricKeys.AuthFailureRate, window, null, S(Auth, 1), S(Auth, 0)));
                     result.Add(AuthAnomaly(window, w, start, S(Auth, 1)));
                     result.Add(Drift(window, start));
@@ -552,6 +779,11 @@ internal sealed class MetricEngine
         foreach (var rollup in _rollups.Values)
         {
             rollup.Dirty = false;
+        }
+
+        for (var i = 0; i < result.Count; i++)
+        {
+            result[i] = Finite(result[i]);
         }
 
         return result;
@@ -580,10 +812,13 @@ internal sealed class MetricEngine
         return new MetricValue(key, window, t, sum / n, (long)n, p.P50, p.P95, p.P99);
     }
 
-    /// <summary>Auth failures per hour in the window against the hourly mean of the 7 days before it.</summary>
+    /// <summary>
+    /// Auth failures per hour in the window against the hourly mean of the 7 days before it. Both rates divide by
+    /// a nominal length (the window's, 7 × 24 h), so the value moves only when data does, not every second.
+    /// </summary>
     private MetricValue AuthAnomaly(string window, int w, long start, double failures)
     {
-        var hours = (_now - start) / (double)Rollup.HourMs;
+        var hours = Windows.All[w].Length.TotalHours;
         double? value = null;
         if (_rollups.TryGetValue((Auth, ""), out var auth) && Windows.All[w].Length <= TimeSpan.FromDays(3) && hours > 0)
         {
@@ -629,13 +864,12 @@ internal sealed class MetricEngine
         IEnumerable<(long StartMs, Rollup.Bucket? Bucket)> B(int family) =>
             _rollups.TryGetValue((family, t), out var r) ? r.Buckets(hourly, first, last) : Enumerable.Range(0, (int)(last - first + 1)).Select(i => ((first + i) * unit, (Rollup.Bucket?)null));
 
-        var scratch = Rollup.NewHistogram();
         (int Family, Func<double[], double[]?, (double? Value, long Count)> Value, double Scale)? spec = key switch
         {
             MetricKeys.CompletionSuccessRate => (Completion, (s, _) => Div(s[0], s[0] + s[1]), 0),
             MetricKeys.TimeToDeployableMs => (Ttd, (s, _) => Div(s[1], s[0]), 1000),
             MetricKeys.FixLoopCount => (Fix, (s, _) => Div(s[1], s[0]), 1),
-            MetricKeys.PreviewStartupLatencyMs => (Preview, (s, _) => Div(s[2], s[0]), 1000),
+            MetricKeys.PreviewStartupLatencyMs => (Preview, (s, _) => Div(s[2], s[3]), 1000),
             ExtraMetricKeys.PreviewStartupFailureRate => (Preview, (s, _) => Div(s[1], s[0] + s[1]), 0),
             MetricKeys.CrashRestartRate => (Sandbox, (s, _) => Div(s[0] + s[1], s[2] / Rollup.HourMs, (long)(s[0] + s[1])), 0),
             MetricKeys.RuntimeCostPerPreviewHourUsd => (Sandbox, (s, _) => Div(s[3], s[2] / Rollup.HourMs, (long)s[4]), 0),
@@ -671,17 +905,11 @@ internal sealed class MetricEngine
             double? p50 = null, p95 = null, p99 = null;
             if (sp.Scale > 0 && bucket?.Histogram is { Count: > 0 } sparse)
             {
-                scratch.Reset();
-                foreach (var (v, c) in sparse)
-                {
-                    scratch.RecordValueWithCount(v, c);
-                }
-
-                var p = Percentiles.Of(scratch, sp.Scale);
+                var p = Percentiles.Of(sparse, sp.Scale);
                 (p50, p95, p99) = (p.P50, p.P95, p.P99);
             }
 
-            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), value, count, p50, p95, p99));
+            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), Finite(value), count, Finite(p50), Finite(p95), Finite(p99)));
         }
 
         return points;
@@ -693,7 +921,7 @@ internal sealed class MetricEngine
         var end = Math.Min(toMs, _now);
         foreach (var instance in _instances.Values)
         {
-            if (instance is { Start: { } start, Stop: null } && (tier.Length == 0 || instance.Tier == tier) && start < end)
+            if (instance.Running is { At: var start } open && (tier.Length == 0 || open.Tier == tier) && start < end)
             {
                 sum += end - Math.Max(start, fromMs) is var d && d > 0 ? d : 0;
             }
@@ -736,28 +964,78 @@ internal sealed class MetricEngine
 
     private sealed class InstanceState
     {
-        public long? Start { get; set; }
-        public string? Tier { get; set; }
-        public long? Stop { get; set; }
+        /// <summary>sandbox_started / sandbox_stopped in time order (unsorted during a bulk fold).</summary>
+        public List<Edge> Edges { get; } = [];
+
+        /// <summary>The start of the stretch still open (the last event is a start), or null when stopped.</summary>
+        public Edge? Running => Edges is [.., { Stop: false } last] ? last : null;
     }
+
+    /// <summary>A start (with the tier its stretch counts in) or a stop; ordered by time, a start before a stop at the same ms.</summary>
+    private readonly record struct Edge(long At, bool Stop, string? Tier) : IComparable<Edge>
+    {
+        public int CompareTo(Edge other)
+        {
+            var c = At.CompareTo(other.At);
+            if (c == 0)
+            {
+                c = Stop.CompareTo(other.Stop);
+            }
+
+            return c != 0 ? c : string.CompareOrdinal(Tier, other.Tier);
+        }
+    }
+
+    private enum PendingKind : byte
+    {
+        Event,
+        AuthAttempt,
+        AppCreated,
+    }
+
+    private readonly record struct Pending(PendingKind Kind, EventRow Row, bool Success);
 }
 
-/// <summary>p50/p95/p99 of a histogram: HdrHistogram's rank (round(p·n), at least 1), reported as the middle of the value's bucket.</summary>
+/// <summary>
+/// p50/p95/p99 by the nearest-rank definition: the value at rank ⌈p·n⌉ (at least 1) of the n sorted samples,
+/// reported as the middle of its HdrHistogram bucket (2 significant digits: within 0.4 % of the sample).
+/// </summary>
 internal sealed record Percentiles(double? P50, double? P95, double? P99)
 {
+    /// <summary>The nearest rank ⌈p/100 · n⌉, clamped to 1…n; decimal arithmetic so that 99.9 % of 1 000 is 999, not 1 000.</summary>
+    public static long Rank(double percentile, long count) =>
+        Math.Clamp((long)Math.Ceiling((decimal)Math.Clamp(percentile, 0, 100) * count / 100m), 1, Math.Max(1, count));
+
     public static Percentiles Of(WindowHistogram histogram, double scale) =>
         histogram.TotalCount <= 0
             ? new Percentiles(null, null, null)
             : new Percentiles(histogram.ValueAtPercentile(50) / scale, histogram.ValueAtPercentile(95) / scale, histogram.ValueAtPercentile(99) / scale);
 
-    public static Percentiles Of(LongHistogram histogram, double scale)
+    /// <summary>From a bucket's sparse histogram (quantised value → count), for chart points.</summary>
+    public static Percentiles Of(Dictionary<long, long> sparse, double scale)
     {
-        if (histogram.TotalCount <= 0)
+        var values = sparse.Where(v => v.Value > 0).OrderBy(v => v.Key).ToList();
+        var total = values.Sum(v => v.Value);
+        if (total <= 0)
         {
             return new Percentiles(null, null, null);
         }
 
-        double At(double p) => histogram.MedianEquivalentValue(histogram.GetValueAtPercentile(p)) / scale;
+        double At(double p)
+        {
+            var rank = Rank(p, total);
+            foreach (var (value, count) in values)
+            {
+                rank -= count;
+                if (rank <= 0)
+                {
+                    return Rollup.Layout.MedianEquivalentValue(value) / scale;
+                }
+            }
+
+            return Rollup.Layout.MedianEquivalentValue(values[^1].Key) / scale;
+        }
+
         return new Percentiles(At(50), At(95), At(99));
     }
 }

@@ -42,6 +42,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     private bool _hasAuth;
     private int _importSignal;
     private bool _historyLoaded;
+    private AggregationFailure? _failure;
 
     public MetricsAggregator(
         SqliteConnectionFactory connections,
@@ -66,7 +67,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         _time = time;
         _logger = logger;
         _subscriptions = new ThrottledSubscriptions(time, TimeSpan.FromMilliseconds(_options.ThrottleMs), logger);
-        _engine = new MetricEngine(_slos, time.GetUtcNow().ToUnixTimeMilliseconds());
+        _engine = new MetricEngine(_slos, time.GetUtcNow().ToUnixTimeMilliseconds(), _options.MaxTiers);
         _importer.Imported += OnImported;
     }
 
@@ -90,32 +91,30 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A busy or briefly unreadable store only delays the next snapshot.
+                // A busy or briefly unreadable store only delays the next snapshot; TickAsync has already marked
+                // the snapshot stale with the reason, and /readyz reports it until a tick succeeds again.
                 _logger.LogWarning(e, "Aggregation tick failed; retrying on the next tick");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One tick: recompute when an import happened (or on the first tick), otherwise fold new events; then publish.</summary>
+    /// <summary>
+    /// One tick: recompute when an import happened (or on the first tick), otherwise fold new events; then publish.
+    /// A tick that throws keeps the last good snapshot, republished with <see cref="Snapshot.Failure"/> set (the
+    /// pages show it as stale, /readyz as not ready), and rethrows; the next good tick clears it.
+    /// </summary>
     public async Task TickAsync(CancellationToken cancellationToken = default)
     {
         await _tickGate.WaitAsync(cancellationToken);
         try
         {
-            await _schema.EnsureCreatedAsync(cancellationToken);
-            if (!_historyLoaded)
-            {
-                await LoadAlertHistoryAsync(cancellationToken);
-            }
-
-            var importId = await _imports.LastSuccessfulIdAsync(cancellationToken);
-            if (importId != _lastImportId || Interlocked.Exchange(ref _importSignal, 0) == 1 || !await FoldNewAsync(cancellationToken))
-            {
-                await RecomputeAsync(importId, cancellationToken);
-            }
-
-            await PublishAsync(cancellationToken);
+            await TickCoreAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            MarkFailed(e);
+            throw;
         }
         finally
         {
@@ -123,21 +122,83 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         }
     }
 
+    /// <summary>The tick's failure while ticks fail (also what /readyz reports); null once a tick succeeded.</summary>
+    public AggregationFailure? Failure => Volatile.Read(ref _failure);
+
+    private void MarkFailed(Exception e)
+    {
+        var error = e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        Snapshot next;
+        lock (_lock)
+        {
+            var since = _failure?.Since ?? _time.GetUtcNow();
+            if (_failure is { } known && known.Error == error)
+            {
+                return;
+            }
+
+            _failure = new AggregationFailure(error, since);
+            next = _current with { Version = _current.Version + 1, Failure = _failure };
+            Volatile.Write(ref _current, next);
+        }
+
+        _published = next;
+        _subscriptions.Signal();
+    }
+
+    private async Task TickCoreAsync(CancellationToken cancellationToken)
+    {
+        await _schema.EnsureCreatedAsync(cancellationToken);
+        if (!_historyLoaded)
+        {
+            await LoadAlertHistoryAsync(cancellationToken);
+        }
+
+        var importId = await _imports.LastSuccessfulIdAsync(cancellationToken);
+        if (importId != _lastImportId || Interlocked.Exchange(ref _importSignal, 0) == 1 || !await FoldNewAsync(cancellationToken))
+        {
+            await RecomputeAsync(importId, cancellationToken);
+        }
+
+        await PublishAsync(cancellationToken);
+    }
+
     /// <summary>Rebuilds every metric from the store (at start, after an import, when the store was wiped).</summary>
     private async Task RecomputeAsync(long importId, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var engine = new MetricEngine(_slos, now);
         await using var connection = await _connections.OpenAsync(cancellationToken);
         // One read transaction: the max seq, VibeSDK's tables and the events come from the same snapshot (WAL).
         await using var transaction = connection.BeginTransaction(deferred: true);
         var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
         var tables = await AggregationReader.TablesAsync(connection, transaction, cancellationToken);
         var from = HorizonStart(now);
+        // A VibeSDK table without a column the metrics read (an older store) is not read: its metric is unavailable.
+        var hasAuth = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "auth_attempts", AggregationReader.AuthColumns, cancellationToken);
+        var hasApps = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "apps", AggregationReader.AppsColumns, cancellationToken);
+        var hasMigrations = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "d1_migrations", AggregationReader.MigrationsColumns, cancellationToken);
+        // Bounded cardinality: tiers take rollups first come, first served; only when more than MaxTiers show up
+        // (rare, and costly to count: a GROUP BY over the horizon) are they counted, so that the top tiers by
+        // volume keep their own rollups and every other tier is "other", and the events folded again.
+        var engine = new MetricEngine(_slos, now, _options.MaxTiers);
         engine.BeginBulk();
-        await ReadAllEventsAsync(engine, connection, maxSeq, from, now, cancellationToken);
+        await ReadAllEventsAsync(engine, connection, maxSeq, from, now, null, cancellationToken);
+        if (engine.TiersOverflowed)
+        {
+            var tiers = await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken);
+            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
+            engine.BeginBulk();
+            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
+        }
+
+        // Instances started before the horizon and still running count in every window they overlap.
+        foreach (var running in await AggregationReader.RunningAtHorizonAsync(connection, transaction, from, maxSeq, cancellationToken))
+        {
+            engine.FoldRunningAtHorizon(running.InstanceId, running.At, string.IsNullOrEmpty(running.Tier) ? null : running.Tier);
+        }
+
         long authRowId = 0;
-        if (tables.Contains("auth_attempts"))
+        if (hasAuth)
         {
             foreach (var row in await AggregationReader.AuthAttemptsAsync(connection, transaction, 0, cancellationToken))
             {
@@ -146,7 +207,8 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             }
         }
 
-        if (tables.Contains("apps"))
+        engine.AppsAvailable = hasApps;
+        if (hasApps)
         {
             foreach (var at in await AggregationReader.AppsCreatedAsync(connection, transaction, from, cancellationToken))
             {
@@ -155,7 +217,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         }
 
         engine.EndBulk();
-        engine.SetAppliedMigrations(tables.Contains("d1_migrations") ? await AggregationReader.D1MigrationsAsync(connection, transaction, cancellationToken) : null);
+        engine.SetAppliedMigrations(hasMigrations ? await AggregationReader.D1MigrationsAsync(connection, transaction, cancellationToken) : null);
         await transaction.CommitAsync(cancellationToken);
         var demo = await _store.IsDemoAsync(cancellationToken);
 
@@ -166,7 +228,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             _lastAuthRowId = authRowId;
             _lastImportId = importId;
             _demo = demo;
-            _hasAuth = tables.Contains("auth_attempts");
+            _hasAuth = hasAuth;
             Recomputes++;
         }
 
@@ -181,7 +243,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     /// import replaced them, and then the next tick recomputes anyway), then merged: reading and folding is nearly
     /// all of a recompute's cost and needs no shared state.
     /// </summary>
-    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, CancellationToken cancellationToken)
+    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken)
     {
         if (maxSeq < ParallelFromEvents || Environment.ProcessorCount < 2)
         {
@@ -192,7 +254,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var middle = maxSeq / 2;
         var second = Task.Run(async () =>
         {
-            var half = new MetricEngine(_slos, now);
+            var half = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
             half.BeginBulk();
             await using var other = await _connections.OpenAsync(cancellationToken);
             await using var transaction = other.BeginTransaction(deferred: true);
@@ -264,7 +326,8 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             var slos = new List<SloStatus>(_slos.Count);
             for (var i = 0; i < _slos.Count; i++)
             {
-                var (status, reason) = SloEvaluator.Evaluate(_engine, i, _options);
+                var (evaluated, reason) = SloEvaluator.Evaluate(_engine, i, _options);
+                var status = FiniteSlo(evaluated);
                 slos.Add(status);
                 var before = _alertStates.GetValueOrDefault(status.Key, SloEvaluator.Ok);
                 if (before != status.Alert)
@@ -277,14 +340,16 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             _transitions.AddRange(fresh);
             var dataAsOf = _engine.NewestEventMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
             var previous = _current;
-            if (previous.Version > 0 && previous.Demo == _demo && previous.DataAsOf == dataAsOf
-                && previous.Metrics.SequenceEqual(metrics) && SlosEqual(previous.Slos, slos))
+            var skipped = _engine.SkippedValues;
+            _failure = null;
+            if (previous.Version > 0 && previous.Demo == _demo && previous.DataAsOf == dataAsOf && previous.Failure is null
+                && previous.SkippedValues == skipped && previous.Metrics.SequenceEqual(metrics) && SlosEqual(previous.Slos, slos))
             {
                 next = previous;
             }
             else
             {
-                next = new Snapshot(previous.Version + 1, now, dataAsOf, _demo, metrics, slos);
+                next = new Snapshot(previous.Version + 1, now, dataAsOf, _demo, metrics, slos) { SkippedValues = skipped };
                 Volatile.Write(ref _current, next);
                 _seriesCache.Clear();
             }
@@ -315,6 +380,16 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     }
 
     private Snapshot? _published;
+
+    /// <summary>Every double leaving the aggregator is finite or null (JSON cannot carry Infinity or NaN).</summary>
+    private static SloStatus FiniteSlo(SloStatus s) => s with
+    {
+        Sli = MetricEngine.Finite(s.Sli),
+        BudgetRemaining = MetricEngine.Finite(s.BudgetRemaining),
+        BudgetRemainingMinutes = MetricEngine.Finite(s.BudgetRemainingMinutes),
+        BudgetRemainingEvents = MetricEngine.Finite(s.BudgetRemainingEvents),
+        BurnRates = s.BurnRates.Values.All(v => v is null || double.IsFinite(v.Value)) ? s.BurnRates : s.BurnRates.ToDictionary(p => p.Key, p => MetricEngine.Finite(p.Value)),
+    };
 
     private static bool SlosEqual(IReadOnlyList<SloStatus> a, IReadOnlyList<SloStatus> b) =>
         a.Count == b.Count && a.Zip(b).All(p => p.First with { BurnRates = p.Second.BurnRates } == p.Second && p.First.BurnRates.SequenceEqual(p.Second.BurnRates));
@@ -397,9 +472,9 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
                 double? sli = t > 0 ? g / t : null;
                 result.Add(new SloPoint(
                     DateTimeOffset.FromUnixTimeMilliseconds(startMs),
-                    sli,
-                    sli is { } s ? (1 - s) / budget : null,
-                    tt > 0 ? 1 - (bad / (budget * tt)) : null));
+                    MetricEngine.Finite(sli),
+                    MetricEngine.Finite(sli is { } s ? (1 - s) / budget : null),
+                    MetricEngine.Finite(tt > 0 ? 1 - (bad / (budget * tt)) : null)));
             }
 
             return result;
@@ -409,6 +484,8 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     public IReadOnlyList<Offender> TopOffenders(OffenderKind kind, DashboardRange range, int count = 10)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Offender lists are a breakdown like any other: never more than Aggregation:MaxBreakdownKeys rows.
+        count = Math.Clamp(count, 1, _options.MaxBreakdownKeys);
         var key = (kind, range, count);
         if (_offenderCache.TryGetValue(key, out var cached) && now - cached.At < 5_000)
         {

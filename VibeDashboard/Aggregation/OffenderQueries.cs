@@ -10,27 +10,38 @@ namespace VibeDashboard.Aggregation;
 /// </summary>
 internal static class OffenderQueries
 {
-    private const string FixLoopsSql = """
-        SELECT app_id AS "Key", COUNT(*) AS Count, NULL AS Detail FROM ops_events
+    // Keys are read as text whatever their storage class: an export may hold a limiter key as text in one row and
+    // a number in another, or an IP as a blob (shown as x'…', as SQLite writes one). Grouping by the text form
+    // also makes 5 and '5' one key.
+    private static string AsText(string column) =>
+        $"CASE typeof({column}) WHEN 'blob' THEN 'x''' || hex({column}) || '''' ELSE CAST({column} AS TEXT) END";
+
+    private static readonly string FixLoopsSql = $"""
+        SELECT {AsText("app_id")} AS "Key", COUNT(*) AS Count, NULL AS Detail FROM ops_events
         WHERE event_type IN ('runtime_error_found', 'code_fix_edits', 'deterministic_code_fix_started')
           AND app_id IS NOT NULL AND occurred_at >= @from
-        GROUP BY app_id ORDER BY Count DESC, "Key" LIMIT @count
+        GROUP BY 1 ORDER BY Count DESC, "Key" LIMIT @count
         """;
 
-    private const string LimitersSql = """
-        SELECT COALESCE(CASE WHEN json_valid(attrs_json) THEN json_extract(attrs_json, '$.limiter') END, '(unknown)') AS "Key",
+    private static readonly string LimitersSql = $"""
+        SELECT COALESCE({AsText("CASE WHEN json_valid(attrs_json) THEN json_extract(attrs_json, '$.limiter') END")}, '(unknown)') AS "Key",
                COUNT(*) AS Count, NULL AS Detail
         FROM ops_events WHERE event_type = 'rate_limit_exceeded' AND occurred_at >= @from
         GROUP BY 1 ORDER BY Count DESC, "Key" LIMIT @count
         """;
 
-    private const string AuthIpsSql = """
-        SELECT ip_address AS "Key", COUNT(*) AS Count, COUNT(DISTINCT identifier) AS Identifiers FROM auth_attempts
+    private static readonly string AuthIpsSql = $"""
+        SELECT {AsText("ip_address")} AS "Key", COUNT(*) AS Count, COUNT(DISTINCT {AsText("identifier")}) AS Identifiers FROM auth_attempts
         WHERE CAST(success AS INTEGER) = 0 AND CAST(attempted_at AS INTEGER) >= @from AND ip_address IS NOT NULL
-        GROUP BY ip_address ORDER BY Count DESC, "Key" LIMIT @count
+        GROUP BY 1 ORDER BY Count DESC, "Key" LIMIT @count
         """;
 
-    private const string HasAuthSql = "SELECT EXISTS (SELECT 1 FROM _vd_tables WHERE name = 'auth_attempts')";
+    // auth_attempts is imported and has every column the query reads (an older store may lack one: no list, no error).
+    private const string HasAuthSql = """
+        SELECT EXISTS (SELECT 1 FROM _vd_tables WHERE name = 'auth_attempts')
+           AND (SELECT COUNT(DISTINCT lower(name)) FROM pragma_table_info('auth_attempts')
+                WHERE lower(name) IN ('ip_address', 'identifier', 'success', 'attempted_at')) = 4
+        """;
 
     public static IReadOnlyList<Offender> Query(SqliteConnectionFactory connections, OffenderKind kind, long fromMs, int count)
     {
@@ -40,9 +51,9 @@ internal static class OffenderQueries
         switch (kind)
         {
             case OffenderKind.AppsByFixLoops:
-                return connection.Query<Row>(FixLoopsSql, args).Select(r => new Offender(r.Key, r.Count, null)).ToList();
+                return connection.Query<Row>(FixLoopsSql, args).Select(r => new Offender(r.Key ?? "", r.Count, null)).ToList();
             case OffenderKind.LimiterKeysByBreaches:
-                return connection.Query<Row>(LimitersSql, args).Select(r => new Offender(r.Key, r.Count, null)).ToList();
+                return connection.Query<Row>(LimitersSql, args).Select(r => new Offender(r.Key ?? "(unknown)", r.Count, null)).ToList();
             default:
                 if (!connection.ExecuteScalar<bool>(HasAuthSql))
                 {
@@ -50,14 +61,14 @@ internal static class OffenderQueries
                 }
 
                 return connection.Query<Row>(AuthIpsSql, args)
-                    .Select(r => new Offender(r.Key, r.Count, r.Identifiers.ToString(CultureInfo.InvariantCulture) + (r.Identifiers == 1 ? " identifier" : " identifiers")))
+                    .Select(r => new Offender(r.Key ?? "", r.Count, r.Identifiers.ToString(CultureInfo.InvariantCulture) + (r.Identifiers == 1 ? " identifier" : " identifiers")))
                     .ToList();
         }
     }
 
     private sealed class Row
     {
-        public string Key { get; set; } = "";
+        public string? Key { get; set; }
         public long Count { get; set; }
         public long Identifiers { get; set; }
     }

@@ -14,12 +14,27 @@ public sealed record Snapshot(
 {
     public static readonly Snapshot Empty = new(0, DateTimeOffset.UnixEpoch, null, false, [], []);
 
+    /// <summary>
+    /// Values the aggregator could not fold and skipped (an occurred_at outside 2000 … now + 1 day, a non-finite
+    /// or absurd duration, cost or size) in the events it read; they are not in any metric.
+    /// </summary>
+    public long SkippedValues { get; init; }
+
+    /// <summary>
+    /// Set while aggregation fails: the numbers are those of <see cref="GeneratedAt"/>, kept because the latest
+    /// ticks threw; null when the last tick succeeded.
+    /// </summary>
+    public AggregationFailure? Failure { get; init; }
+
     /// <summary>One metric value; <paramref name="tier"/> null means all policy tiers together.</summary>
     public MetricValue? Metric(string key, string window, string? tier = null) =>
         Metrics.FirstOrDefault(m => m.Key == key && m.Window == window && m.Tier == tier);
 
     public SloStatus? Slo(string key) => Slos.FirstOrDefault(s => s.Key == key);
 }
+
+/// <summary>Why the snapshot stopped moving: the last tick's error and when ticks started failing.</summary>
+public sealed record AggregationFailure(string Error, DateTimeOffset Since);
 
 /// <summary>
 /// A metric in one window (<see cref="Windows"/>) and tier. Ratios are fractions 0–1; <see cref="Count"/> is the

@@ -5,8 +5,9 @@ namespace VibeDashboard.Aggregation;
 /// <summary>
 /// The histogram of one running window: counts per HdrHistogram bucket of <see cref="Rollup.Layout"/> (same index,
 /// same quantisation) kept in a Fenwick tree, so adding or removing a value and finding a percentile's rank both
-/// cost O(log buckets) instead of a scan over the whole counts array. Percentiles follow HdrHistogram's
-/// <c>GetValueAtPercentile</c> (rank = round(p·n), at least 1) and report the middle of the bucket.
+/// cost O(log buckets) instead of a scan over the whole counts array. Percentiles are nearest-rank (the ⌈p·n⌉-th
+/// smallest value, see <see cref="Percentiles.Rank"/>), not HdrHistogram's round(p·n), which with 51–100 samples
+/// makes p99 the second-largest value; the reported value is the middle of the bucket holding it.
 /// </summary>
 internal sealed class WindowHistogram
 {
@@ -45,7 +46,7 @@ internal sealed class WindowHistogram
             return 0;
         }
 
-        var rank = Math.Max(1, (long)((Math.Min(percentile, 100) / 100 * TotalCount) + 0.5));
+        var rank = Percentiles.Rank(percentile, TotalCount);
         var position = 0;
         for (var step = Size; step > 0; step >>= 1)
         {

@@ -5,10 +5,10 @@ namespace VibeDashboard.Configuration;
 
 public enum SliKind
 {
-    /// <summary>Good events / selected events; good = status not 'error'.</summary>
+    /// <summary>Good events / selected events; good = not a failure event type, status not 'error' (or = GoodStatus).</summary>
     Ratio,
 
-    /// <summary>Share of selected events with status not 'error' and duration_ms under the threshold.</summary>
+    /// <summary>Share of selected events that are good as for <see cref="Ratio"/> and have a duration_ms under the threshold.</summary>
     Latency,
 }
 
@@ -37,13 +37,35 @@ public sealed class SloDefinition
     /// <summary>The SLO window (budget and SLI); one of the window names, "30d" by default.</summary>
     public string Window { get; set; } = "30d";
 
+    /// <summary>
+    /// When set, only events with this status are good (a probe is up only with status <c>ok</c>, not without one);
+    /// when null, any status but <c>error</c> is good. Compared case-insensitively, like <c>error</c>.
+    /// </summary>
+    public string? GoodStatus { get; set; }
+
+    /// <summary>
+    /// Event types of <see cref="Events"/> that are always bad, whatever their status and duration, on top of
+    /// <see cref="FailedEventTypes"/>.
+    /// </summary>
+    public List<string> FailureEvents { get; set; } = [];
+
+    /// <summary>
+    /// Event types that say the thing failed: a bad event in every SLO that selects them, whatever their status or
+    /// duration, as the metrics count them (a failed deploy is a failed start in <c>preview_startup_failure_rate</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> FailedEventTypes = ["deployment_failed", "migration_failed"];
+
     public bool Matches(string eventType, string? source, string? appId) =>
         Events.Contains(eventType, StringComparer.Ordinal)
         && (Source is null || string.Equals(Source, source, StringComparison.Ordinal))
         && (!RequireAppId || !string.IsNullOrEmpty(appId));
 
-    public bool IsGood(string? status, double? durationMs) =>
-        !string.Equals(status, "error", StringComparison.OrdinalIgnoreCase)
+    public bool IsGood(string eventType, string? status, double? durationMs) =>
+        !FailedEventTypes.Contains(eventType, StringComparer.Ordinal)
+        && !FailureEvents.Contains(eventType, StringComparer.Ordinal)
+        && (GoodStatus is null
+            ? !string.Equals(status, "error", StringComparison.OrdinalIgnoreCase)
+            : string.Equals(status, GoodStatus, StringComparison.OrdinalIgnoreCase))
         && (Sli == SliKind.Ratio || (durationMs is { } d && d < ThresholdMs));
 }
 
@@ -56,7 +78,7 @@ public sealed class SloOptions
 
     public static IReadOnlyList<SloDefinition> Defaults =>
     [
-        new() { Key = "availability", Name = "Availability", Sli = SliKind.Ratio, Events = ["probe"], Objective = 0.999 },
+        new() { Key = "availability", Name = "Availability", Sli = SliKind.Ratio, Events = ["probe"], GoodStatus = "ok", Objective = 0.999 },
         new() { Key = "generation_completion", Name = "Generation completion", Sli = SliKind.Ratio, Events = ["generation_complete", "error"], Source = "agent", RequireAppId = true, Objective = 0.95 },
         new() { Key = "preview_startup", Name = "Preview startup under 10 s", Sli = SliKind.Latency, Events = ["deployment_completed", "deployment_failed"], Objective = 0.99, ThresholdMs = 10_000 },
         new() { Key = "d1_query_latency", Name = "D1 query under 100 ms", Sli = SliKind.Latency, Events = ["d1_query"], Objective = 0.99, ThresholdMs = 100 },
@@ -100,6 +122,16 @@ public sealed class SloOptionsValidator : IValidateOptions<SloOptions>
             if (slo.Sli == SliKind.Latency && !(slo.ThresholdMs > 0))
             {
                 errors.Add($"{at}:ThresholdMs must be positive for a latency SLI");
+            }
+
+            foreach (var failure in slo.FailureEvents.Where(f => !slo.Events.Contains(f, StringComparer.Ordinal)))
+            {
+                errors.Add($"{at}:FailureEvents names '{failure}', which is not in Events");
+            }
+
+            if (slo.GoodStatus is { } goodStatus && string.IsNullOrWhiteSpace(goodStatus))
+            {
+                errors.Add($"{at}:GoodStatus must be a status (e.g. ok) or absent");
             }
 
             if (!VibeDashboard.Aggregation.Windows.All.Any(w => w.Name == slo.Window))

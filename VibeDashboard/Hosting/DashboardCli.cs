@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
 using VibeDashboard.Storage;
+using VibeDashboard.Utils;
 
 namespace VibeDashboard.Hosting;
 
 /// <summary>
 /// One-shot commands for cron jobs and scripts, sharing the store wiring with the web host:
-/// <c>import &lt;file&gt; [--store &lt;path&gt;]</c> and <c>stats [--store &lt;path&gt;]</c>.
+/// <c>import &lt;file&gt; [--store &lt;path&gt;] [--allow-shrink]</c> and <c>stats [--store &lt;path&gt;]</c>.
 /// Exit codes: 0 done, 1 import failed (I/O, store), 2 export rejected, 64 usage.
 /// </summary>
 public static class DashboardCli
@@ -18,13 +19,20 @@ public static class DashboardCli
     public const int Rejected = 2;
     public const int Usage = 64;
 
+    private const string AllowShrinkSwitch = "--allow-shrink";
+
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "import" or "stats";
 
+    /// <summary>
+    /// Runs one command. Whatever happens it returns an exit code and writes one line per outcome, never a stack
+    /// trace; everything it prints that came from an export or the file system goes through <see cref="ConsoleText"/>.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var command = args[0];
         var rest = new List<string>();
         string? store = null;
+        var allowShrink = false;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--store")
@@ -40,6 +48,10 @@ public static class DashboardCli
             {
                 store = args[i]["--store=".Length..];
             }
+            else if (args[i] == AllowShrinkSwitch)
+            {
+                allowShrink = true;
+            }
             else
             {
                 rest.Add(args[i]);
@@ -49,16 +61,25 @@ public static class DashboardCli
         // Configuration as for the server (appsettings, environment, --Section:Key=value); --store wins.
         var positional = rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var switches = rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray();
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(switches)
-            .AddInMemoryCollection(store is null ? [] : [new($"{StorageOptions.Section}:Path", store)])
-            .Build();
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .SetBasePath(AppContext.BaseDirectory)
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddEnvironmentVariables()
+                .AddCommandLine(switches)
+                .AddInMemoryCollection(store is null ? [] : [new($"{StorageOptions.Section}:Path", store)])
+                .Build();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or IOException)
+        {
+            // A malformed switch or appsettings.json.
+            return UsageError(stderr, ImportFailures.Describe(e));
+        }
 
         var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Error));
         services.AddVibeDashboardStore(configuration);
         await using var provider = services.BuildServiceProvider();
@@ -66,42 +87,69 @@ public static class DashboardCli
         try
         {
             _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<IngestionOptions>>().Value;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException or FormatException)
         {
-            return UsageError(stderr, e.Message);
+            return UsageError(stderr, ImportFailures.Describe(e));
         }
 
         return command switch
         {
-            "import" when positional.Count == 1 => await ImportAsync(provider, positional[0], stdout, stderr, cancellationToken),
-            "import" => UsageError(stderr, "usage: import <file> [--store <path>]"),
-            "stats" when positional.Count == 0 => await StatsAsync(provider, stdout, cancellationToken),
+            "import" when positional.Count == 1 => await ImportAsync(provider, positional[0], allowShrink, stdout, stderr, cancellationToken),
+            "import" => UsageError(stderr, "usage: import <file> [--store <path>] [--allow-shrink]"),
+            "stats" when positional.Count == 0 => await StatsAsync(provider, stdout, stderr, cancellationToken),
             _ => UsageError(stderr, "usage: stats [--store <path>]"),
         };
     }
 
-    private static async Task<int> ImportAsync(IServiceProvider provider, string file, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> ImportAsync(IServiceProvider provider, string file, bool allowShrink, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        var shownFile = ConsoleText.Escape(file);
         if (!File.Exists(file))
         {
-            await stderr.WriteLineAsync($"error: {file}: no such file");
+            await stderr.WriteLineAsync($"failed: {shownFile}: no such file");
             return Failed;
         }
 
-        var result = await provider.GetRequiredService<Importer>().ImportFileAsync(file, cancellationToken);
+        ImportResult result;
+        try
+        {
+            result = await provider.GetRequiredService<Importer>().ImportFileAsync(file, new ImportRequest { AllowShrink = allowShrink }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The importer records its own failures; what escapes it is the store itself failing (cannot be opened,
+            // created or written): record it if the store still takes a row, and say so when it does not.
+            var time = provider.GetRequiredService<TimeProvider>();
+            var notRecorded = await ImportFailures.TryRecordAsync(provider.GetRequiredService<ImportHistoryRepository>(), time, file, e, cancellationToken);
+            var reason = ImportFailures.Describe(e);
+            var line = notRecorded is null
+                ? $"failed: {shownFile}: {ConsoleText.Escape(reason)}"
+                : notRecorded == reason
+                    ? $"failed: {shownFile}: {ConsoleText.Escape(reason)}; not recorded in the import history either"
+                    : $"failed: {shownFile}: {ConsoleText.Escape(reason)}; not recorded in the import history ({ConsoleText.Escape(notRecorded)})";
+            await stderr.WriteLineAsync(line);
+            return Failed;
+        }
+
         if (!result.Succeeded)
         {
             var record = result.Record;
-            var kind = record.Outcome == nameof(ImportOutcome.Rejected) ? "rejected" : "failed";
-            await stderr.WriteLineAsync($"{kind}: {file}: {record.Error}");
-            await stderr.WriteLineAsync("the store is unchanged");
-            return record.Outcome == nameof(ImportOutcome.Rejected) ? Rejected : Failed;
+            var (kind, exit, hint) = record.Outcome switch
+            {
+                nameof(ImportOutcome.Rejected) => ("rejected", Rejected, ""),
+                // An import that would empty or halve a VibeSDK table (issue 8 item 5): the operator decides.
+                nameof(ImportOutcome.Held) => ("held", Rejected, $"; re-run with {AllowShrinkSwitch} to import it anyway"),
+                _ => ("failed", Failed, ""),
+            };
+            await stderr.WriteLineAsync($"{kind}: {shownFile}: {ConsoleText.Escape(record.Error)}{hint}; the store is unchanged");
+            return exit;
         }
 
         foreach (var table in result.Tables)
         {
-            await stdout.WriteLineAsync($"{table.Table}: {table.Rows.ToString(CultureInfo.InvariantCulture)} rows");
+            await stdout.WriteLineAsync($"{ConsoleText.Escape(table.Table)}: {table.Rows.ToString(CultureInfo.InvariantCulture)} rows");
         }
 
         var seconds = (result.Record.DurationMs / 1000d).ToString("0.00", CultureInfo.InvariantCulture);
@@ -109,11 +157,22 @@ public static class DashboardCli
         return Ok;
     }
 
-    private static async Task<int> StatsAsync(IServiceProvider provider, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> StatsAsync(IServiceProvider provider, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        foreach (var table in await provider.GetRequiredService<StoreRepository>().CountRowsAsync(cancellationToken))
+        IReadOnlyList<TableCount> tables;
+        try
         {
-            await stdout.WriteLineAsync($"{table.Table}: {table.Rows.ToString(CultureInfo.InvariantCulture)} rows");
+            tables = await provider.GetRequiredService<StoreRepository>().CountRowsAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"failed: {ConsoleText.Escape(ImportFailures.Describe(e))}");
+            return Failed;
+        }
+
+        foreach (var table in tables)
+        {
+            await stdout.WriteLineAsync($"{ConsoleText.Escape(table.Table)}: {table.Rows.ToString(CultureInfo.InvariantCulture)} rows");
         }
 
         return Ok;
@@ -121,7 +180,7 @@ public static class DashboardCli
 
     private static int UsageError(TextWriter stderr, string message)
     {
-        stderr.WriteLine(message);
+        stderr.WriteLine(ConsoleText.Escape(message));
         return Usage;
     }
 }

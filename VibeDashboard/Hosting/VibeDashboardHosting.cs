@@ -53,6 +53,8 @@ public static class VibeDashboardHosting
         services.AddSingleton<StoreSchema>();
         services.AddSingleton<StoreRepository>();
         services.AddSingleton<ImportHistoryRepository>();
+        services.AddSingleton<QuarantineRepository>();
+        services.AddSingleton<ImportActivity>();
         services.AddSingleton<Importer>();
         services.AddSingleton<DemoSeeder>();
         return services;

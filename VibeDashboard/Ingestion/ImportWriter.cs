@@ -10,10 +10,28 @@ namespace VibeDashboard.Ingestion;
 /// Applies parsed export statements to the store inside the import's single transaction, through the
 /// store's own prepared statements (never the export's SQL). VibeSDK tables are replaced by the export's
 /// rows; <c>ops_events</c> accumulates by <c>id</c> (INSERT OR IGNORE), since D1 may prune old events.
+/// ops_events rows are checked against the contract (<see cref="OpsEventContract"/>); a row that breaks it is
+/// written to <c>_vd_quarantine</c> instead, in the same transaction. It also counts, per VibeSDK table, the
+/// rows the store held before, so the importer can hold an export that would empty or halve a table.
 /// </summary>
 internal sealed class ImportWriter : IDisposable
 {
     internal const string OpsColumnsMetaKey = "ops_events_export_columns";
+
+    /// <summary>Quarantined rows kept per import (all are counted): a bad export cannot fill the disk with excerpts.</summary>
+    internal const int MaxStoredQuarantineRows = 10_000;
+
+    /// <summary>
+    /// Columns of VibeSDK tables the aggregator reads (AggregationReader, OffenderQueries), and what for. A table
+    /// without one would make every tick fail, so the export is refused instead. auth_attempts' ip_address and
+    /// identifier are optional: without them the offender breakdown is shown as unavailable.
+    /// </summary>
+    private static readonly Dictionary<string, (string Column, string Use)[]> RequiredColumns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auth_attempts"] = [("attempted_at", "auth failure anomalies"), ("success", "auth failure anomalies")],
+        ["apps"] = [("created_at", "artifact growth")],
+        ["d1_migrations"] = [("name", "migration drift")],
+    };
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
@@ -22,23 +40,45 @@ internal sealed class ImportWriter : IDisposable
     private readonly Dictionary<string, TableState> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _order = [];
     private string[] _opsExportColumns;
+    private readonly OpsEventContract? _contract;
+    private readonly double _maxQuarantinedFraction;
+    private SqliteCommand? _quarantineInsert;
+    private (long Line, string Reason, bool SqliteRow)? _firstQuarantine;
+    private bool _sqliteRows; // rows come from a SQLite input: positions are row numbers, not dump lines
 
     private ImportWriter(SqliteConnection connection, SqliteTransaction transaction, long nowMs,
-        Dictionary<string, RegisteredTable> registry, string[] opsExportColumns)
+        Dictionary<string, RegisteredTable> registry, string[] opsExportColumns, OpsEventContract? contract, double maxQuarantinedFraction)
     {
         _connection = connection;
         _transaction = transaction;
         _nowMs = nowMs;
         _registry = registry;
         _opsExportColumns = opsExportColumns;
+        _contract = contract;
+        _maxQuarantinedFraction = maxQuarantinedFraction;
     }
 
     public long NewEvents { get; private set; }
 
+    /// <summary>ops_events rows that broke the contract (all of them, stored or not).</summary>
+    public long Quarantined { get; private set; }
+
+    /// <summary>VibeSDK tables this export would empty or shrink by more than half, against the store before it.</summary>
+    public IReadOnlyList<TableShrink> Shrinks =>
+        _order.Select(t => _tables[t])
+            .Where(t => !t.IsOps && t.Before is > 0 && (t.Rows == 0 || t.Rows * 2 < t.Before))
+            .Select(t => new TableShrink(t.Name, t.Before!.Value, t.Rows))
+            .ToList();
+
     /// <summary>Rows read from the export per table, in the order the tables appeared.</summary>
     public IReadOnlyList<TableCount> Rows => _order.Select(t => new TableCount(_tables[t].Name, _tables[t].Rows)).ToList();
 
-    public static ImportWriter Open(SqliteConnection connection, SqliteTransaction transaction, long nowMs)
+    /// <summary>A writer for data the dashboard generated itself (the demo): its events are not checked against the contract.</summary>
+    public static ImportWriter Open(SqliteConnection connection, SqliteTransaction transaction, long nowMs) =>
+        Open(connection, transaction, nowMs, null, 1d);
+
+    /// <summary>A writer for an export: ops_events rows are checked against <paramref name="contract"/> and quarantined when they break it.</summary>
+    public static ImportWriter Open(SqliteConnection connection, SqliteTransaction transaction, long nowMs, OpsEventContract? contract, double maxQuarantinedFraction)
     {
         var registry = new Dictionary<string, RegisteredTable>(StringComparer.OrdinalIgnoreCase);
         using (var cmd = Command(connection, transaction, "SELECT name, columns_json FROM _vd_tables"))
@@ -54,8 +94,56 @@ internal sealed class ImportWriter : IDisposable
         using var meta = Command(connection, transaction, "SELECT value FROM _vd_meta WHERE key = $key");
         meta.Parameters.AddWithValue("$key", OpsColumnsMetaKey);
         var opsColumns = meta.ExecuteScalar() is string json ? JsonSerializer.Deserialize<string[]>(json) ?? [] : [];
-        return new ImportWriter(connection, transaction, nowMs, registry, opsColumns.Length > 0 ? opsColumns : StoreSchema.OpsEventColumns);
+        return new ImportWriter(connection, transaction, nowMs, registry, opsColumns.Length > 0 ? opsColumns : StoreSchema.OpsEventColumns, contract, maxQuarantinedFraction);
     }
+
+    /// <summary>
+    /// After the last statement: an export that held no table at all (empty, only a BOM, comments or the PRAGMA)
+    /// is refused rather than "imported" as nothing, and so is one whose ops_events are systematically broken.
+    /// </summary>
+    public void Complete()
+    {
+        if (_order.Count == 0)
+        {
+            throw new ExportRejectedException(0, "the export holds no tables (is it empty or cut before its first CREATE TABLE?)");
+        }
+
+        var read = _tables.TryGetValue(StoreSchema.OpsEvents, out var ops) ? ops.Rows : 0;
+        if (Quarantined > 0 && Quarantined > _maxQuarantinedFraction * read && _firstQuarantine is { } first)
+        {
+            var percent = (100d * Quarantined / read).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            throw new ExportRejectedException(0,
+                $"{Quarantined} of {read} ops_events rows ({percent} %) break the contract (Ingestion:MaxQuarantinedFraction): " +
+                $"first: {(first.SqliteRow ? "row" : "line")} {first.Line}: {first.Reason}");
+        }
+    }
+
+    /// <summary>Gives this import's quarantined rows its history row's id (same transaction).</summary>
+    public void AssignQuarantine(long importId)
+    {
+        if (Quarantined > 0)
+        {
+            QuarantineRepository.AssignImport(_connection, _transaction, importId);
+        }
+    }
+
+    private void Quarantine(long line, string reason, IReadOnlyList<string> columns, object?[] row)
+    {
+        Quarantined++;
+        _firstQuarantine ??= (line, reason, _sqliteRows);
+        if (Quarantined > MaxStoredQuarantineRows)
+        {
+            return;
+        }
+
+        _quarantineInsert ??= QuarantineRepository.PrepareInsert(_connection, _transaction);
+        _quarantineInsert.Parameters["$table"].Value = StoreSchema.OpsEvents;
+        _quarantineInsert.Parameters["$line"].Value = line;
+        _quarantineInsert.Parameters["$reason"].Value = reason;
+        _quarantineInsert.Parameters["$excerpt"].Value = QuarantineExcerpt.For(columns, row);
+        _quarantineInsert.ExecuteNonQuery();
+    }
+
 
     public void Apply(ExportStatement statement)
     {
@@ -84,6 +172,7 @@ internal sealed class ImportWriter : IDisposable
     /// <summary>Writes one row read from a SQLite file (values already typed by SQLite).</summary>
     public void ApplyRow(string table, IReadOnlyList<string> columns, object?[] values, long rowNumber)
     {
+        _sqliteRows = true;
         var state = TableFor(table, rowNumber);
         state.PlanFor(columns, rowNumber, this).Write(values, rowNumber, this);
         state.Rows++;
@@ -108,9 +197,10 @@ internal sealed class ImportWriter : IDisposable
                 $"rows for table {name} come before any CREATE TABLE for it and the store has no schema for it: import a full export (with schema) first");
         }
 
+        var before = CountRows(registered.Name);
         Execute($"DELETE FROM {StoreRepository.Quote(registered.Name)}");
         Execute("UPDATE _vd_tables SET imported_at = $now WHERE name = $name", ("$now", _nowMs), ("$name", registered.Name));
-        return Add(new TableState(registered.Name, registered.Columns, isOps: false));
+        return Add(new TableState(registered.Name, registered.Columns, isOps: false) { Before = before });
     }
 
     private TableState Add(TableState state)
@@ -145,7 +235,19 @@ internal sealed class ImportWriter : IDisposable
             return;
         }
 
+        if (RequiredColumns.TryGetValue(create.Table, out var needed))
+        {
+            foreach (var (column, use) in needed)
+            {
+                if (!columns.Contains(column, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ExportRejectedException(create.Line, $"table {create.Table} has no {column} column: the dashboard reads it for {use}");
+                }
+            }
+        }
+
         var quoted = StoreRepository.Quote(create.Table);
+        long? before = _registry.TryGetValue(create.Table, out var known) ? CountRows(known.Name) : null;
         if (_registry.TryGetValue(create.Table, out var existing) && existing.Columns.SequenceEqual(columns, StringComparer.OrdinalIgnoreCase))
         {
             Execute($"DELETE FROM {quoted}");
@@ -162,7 +264,13 @@ internal sealed class ImportWriter : IDisposable
             ON CONFLICT (name) DO UPDATE SET columns_json = excluded.columns_json, source_sql = excluded.source_sql, imported_at = excluded.imported_at
             """, ("$name", create.Table), ("$columns", JsonSerializer.Serialize(columns)), ("$sql", create.Sql), ("$now", _nowMs));
         _registry[create.Table] = new RegisteredTable(create.Table, columns);
-        Add(new TableState(create.Table, columns, isOps: false));
+        Add(new TableState(create.Table, columns, isOps: false) { Before = before });
+    }
+
+    private long CountRows(string table)
+    {
+        using var cmd = Command(_connection, _transaction, $"SELECT COUNT(*) FROM {StoreRepository.Quote(table)}");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static bool IsOpsEvents(string table) => string.Equals(table, StoreSchema.OpsEvents, StringComparison.OrdinalIgnoreCase);
@@ -192,6 +300,8 @@ internal sealed class ImportWriter : IDisposable
         {
             table.Dispose();
         }
+
+        _quarantineInsert?.Dispose();
     }
 
     private sealed record RegisteredTable(string Name, string[] Columns);
@@ -202,7 +312,13 @@ internal sealed class ImportWriter : IDisposable
 
         public string Name { get; } = name;
 
+        public bool IsOps { get; } = isOps;
+
+        /// <summary>Rows read from the export (quarantined ops_events rows included).</summary>
         public long Rows { get; set; }
+
+        /// <summary>Rows the store held before this export replaced the table; null for a table new to the store.</summary>
+        public long? Before { get; init; }
 
         public InsertPlan PlanFor(IReadOnlyList<string>? exportColumns, long line, ImportWriter writer)
         {
@@ -213,7 +329,7 @@ internal sealed class ImportWriter : IDisposable
             }
 
             var source = exportColumns ?? columns;
-            plan = isOps ? InsertPlan.ForOpsEvents(source, line, writer) : InsertPlan.ForTable(Name, columns, source, line, writer);
+            plan = IsOps ? InsertPlan.ForOpsEvents(source, line, writer) : InsertPlan.ForTable(Name, columns, source, line, writer);
             _plans[key] = plan;
             return plan;
         }
@@ -244,10 +360,15 @@ internal sealed class ImportWriter : IDisposable
         private byte[] _utf8 = new byte[4096];
         private readonly bool _isOps;
         private readonly int _width;
+        private readonly string _table;
+        private readonly IReadOnlyList<string> _exportColumns;
 
-        private InsertPlan(SqliteConnection connection, string sql, string[] targetColumns, int[] sourceIndex, bool isOps, int width)
+        private InsertPlan(SqliteConnection connection, string table, string sql, string[] targetColumns, int[] sourceIndex, bool isOps, IReadOnlyList<string> exportColumns)
         {
             _connection = connection;
+            _table = table;
+            _exportColumns = exportColumns;
+            var width = exportColumns.Count;
             _names = targetColumns;
             _sourceIndex = sourceIndex;
             _isOps = isOps;
@@ -276,7 +397,7 @@ internal sealed class ImportWriter : IDisposable
 
             var sql = $"INSERT INTO {StoreRepository.Quote(table)} ({string.Join(", ", target.Select(StoreRepository.Quote))}) " +
                       $"VALUES ({string.Join(", ", target.Select(_ => "?"))})";
-            return new InsertPlan(writer._connection, sql, target, index, isOps: false, exportColumns.Count);
+            return new InsertPlan(writer._connection, table, sql, target, index, isOps: false, exportColumns);
         }
 
         public static InsertPlan ForOpsEvents(IReadOnlyList<string> exportColumns, long line, ImportWriter writer)
@@ -305,7 +426,7 @@ internal sealed class ImportWriter : IDisposable
 
             // Columns outside the contract are ignored, so producers can add their own.
             var sql = $"INSERT OR IGNORE INTO ops_events ({string.Join(", ", target)}) VALUES ({string.Join(", ", target.Select(_ => "?"))})";
-            return new InsertPlan(writer._connection, sql, target, index, isOps: true, exportColumns.Count);
+            return new InsertPlan(writer._connection, StoreSchema.OpsEvents, sql, target, index, isOps: true, exportColumns);
         }
 
         public void Write(object?[] row, long line, ImportWriter writer)
@@ -318,7 +439,14 @@ internal sealed class ImportWriter : IDisposable
             for (var i = 0; i < _values.Length; i++)
             {
                 var value = _sourceIndex[i] < 0 ? null : row[_sourceIndex[i]];
-                if (_isTimestamp[i] && value is not null)
+                if (!_isOps && value is string text && OpsEventContract.Utf8Length(text) < 0)
+                {
+                    // Such a string has no UTF-8 form: SQLite would get U+FFFD, or the binding throws.
+                    throw new ExportRejectedException(line, $"table {_table}, column {_names[i]}: text is not valid (a lone UTF-16 surrogate)");
+                }
+
+                // ops_events' occurred_at is checked (and normalised) by the contract, which quarantines instead.
+                if (_isTimestamp[i] && (!_isOps || writer._contract is null) && value is not null)
                 {
                     try
                     {
@@ -333,9 +461,10 @@ internal sealed class ImportWriter : IDisposable
                 _values[i] = value;
             }
 
-            if (_isOps)
+            if (_isOps && writer._contract?.Check(_values) is { } reason)
             {
-                CheckOpsRow(line);
+                writer.Quarantine(line, reason, _exportColumns, row);
+                return;
             }
 
             for (var i = 0; i < _values.Length; i++)
@@ -399,31 +528,16 @@ internal sealed class ImportWriter : IDisposable
             }
         }
 
-        // Contract order: id (0), occurred_at (1), event_type (3).
-        private void CheckOpsRow(long line)
-        {
-            switch (_values[0])
-            {
-                case string { Length: > 0 }:
-                    break;
-                case long id:
-                    _values[0] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    break;
-                default:
-                    throw new ExportRejectedException(line, "ops_events row has no id");
-            }
-
-            if (_values[1] is null)
-            {
-                throw new ExportRejectedException(line, "ops_events row has no occurred_at");
-            }
-
-            if (_values[3] is not string { Length: > 0 })
-            {
-                throw new ExportRejectedException(line, "ops_events row has no event_type");
-            }
-        }
-
         public void Dispose() => _statement.Dispose();
+    }
+}
+
+/// <summary>A VibeSDK table an export would empty or shrink by more than half.</summary>
+public sealed record TableShrink(string Table, long Before, long After)
+{
+    public override string ToString()
+    {
+        var percent = Before == 0 ? 0 : (int)Math.Round(100d * (Before - After) / Before);
+        return $"{Table} would shrink from {Before} to {After} rows (\u2212{percent} %)";
     }
 }

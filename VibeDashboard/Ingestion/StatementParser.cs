@@ -11,27 +11,46 @@ namespace VibeDashboard.Ingestion;
 /// </summary>
 public static class StatementParser
 {
-    public static ExportStatement Parse(SqlStatement statement)
+    // Words that end a partial index's WHERE expression and start another statement: an index is never
+    // evaluated here, but text after its column list must still be an expression and nothing else.
+    private static readonly HashSet<string> StatementKeywords = new(StringComparer.Ordinal)
     {
-        var lexer = new Lexer(statement.Text, statement.Line);
-        var keyword = lexer.ReadWord()?.ToUpperInvariant();
-        return keyword switch
+        "ALTER", "ANALYZE", "ATTACH", "BEGIN", "COMMIT", "CREATE", "DELETE", "DETACH", "DROP", "INSERT", "PRAGMA",
+        "REINDEX", "RELEASE", "ROLLBACK", "SAVEPOINT", "SELECT", "UPDATE", "VACUUM", "VALUES", "WITH",
+    };
+
+    public static ExportStatement Parse(SqlStatement statement) => Parse(statement, ExportLimits.Default);
+
+    public static ExportStatement Parse(SqlStatement statement, ExportLimits limits)
+    {
+        var lexer = new Lexer(statement.Text, statement.Line, limits);
+        var word = lexer.ReadWord();
+        return Keyword(word) switch
         {
             "PRAGMA" => ParsePragma(ref lexer),
             "CREATE" => ParseCreate(ref lexer, statement.Text),
             "INSERT" => ParseInsert(ref lexer),
             "DELETE" => ParseDelete(ref lexer),
             null => throw lexer.Reject("statement does not start with a keyword"),
-            _ => throw lexer.Reject($"{keyword} statements are not part of a D1 export"),
+            _ => throw lexer.Reject($"{Lexer.Short(word!)} statements are not part of a D1 export"),
         };
     }
 
     /// <summary>Parses a <c>CREATE TABLE</c> read from a SQLite file's schema (same rules as in a dump).</summary>
-    public static CreateTableStatement ParseCreateTable(string sql, string table)
+    public static CreateTableStatement ParseCreateTable(string sql, string table) => ParseCreateTable(sql, table, ExportLimits.Default);
+
+    /// <inheritdoc cref="ParseCreateTable(string, string)"/>
+    public static CreateTableStatement ParseCreateTable(string sql, string table, ExportLimits limits)
     {
-        var parsed = Parse(new SqlStatement(sql, 0));
+        var parsed = Parse(new SqlStatement(sql, 0), limits);
         return parsed as CreateTableStatement ?? throw new ExportRejectedException(0, $"table {table}: its schema is not a plain CREATE TABLE");
     }
+
+    /// <summary>
+    /// SQL keywords are ASCII: a word holding any other character is an identifier in SQLite, never a keyword,
+    /// so it is not upper-cased with Unicode rules (where 'ı' would become 'I').
+    /// </summary>
+    private static string? Keyword(string? word) => word is null ? null : Ascii.IsValid(word) ? word.ToUpperInvariant() : word;
 
     /// <summary>Names an export may not write: the store's own tables and SQLite's internal ones.</summary>
     public static void CheckWritableTable(string table, long line)
@@ -50,13 +69,13 @@ public static class StatementParser
     private static ExportStatement ParsePragma(ref Lexer lexer)
     {
         var name = lexer.ReadName();
-        if (!string.Equals(name, "defer_foreign_keys", StringComparison.OrdinalIgnoreCase))
+        if (!Ascii.EqualsIgnoreCase(name, "defer_foreign_keys"))
         {
-            throw lexer.Reject($"PRAGMA {name} is not allowed in an export (only PRAGMA defer_foreign_keys)");
+            throw lexer.Reject($"PRAGMA {Lexer.Short(name)} is not allowed in an export (only PRAGMA defer_foreign_keys)");
         }
 
         lexer.Expect('=');
-        var value = lexer.ReadWord()?.ToUpperInvariant() ?? lexer.ReadNumberText();
+        var value = Keyword(lexer.ReadWord()) ?? lexer.ReadNumberText();
         if (value is not ("TRUE" or "ON" or "1" or "FALSE" or "OFF" or "0"))
         {
             throw lexer.Reject("PRAGMA defer_foreign_keys takes TRUE or FALSE");
@@ -68,8 +87,8 @@ public static class StatementParser
 
     private static ExportStatement ParseCreate(ref Lexer lexer, string sql)
     {
-        var kind = lexer.ReadWord()?.ToUpperInvariant();
-        switch (kind)
+        var word = lexer.ReadWord();
+        switch (Keyword(word))
         {
             case "TABLE":
                 return ParseCreateTable(ref lexer, sql);
@@ -79,10 +98,7 @@ public static class StatementParser
             case "INDEX":
                 return ParseCreateIndex(ref lexer);
             case "VIEW":
-                // A view is a stored SELECT; the store does not need it and never runs it.
-                SkipIfNotExists(ref lexer);
-                var view = lexer.ReadTableName();
-                return new IgnoredSchemaStatement(lexer.Line, "view", view);
+                return ParseCreateView(ref lexer);
             case "TRIGGER":
                 throw lexer.Reject("CREATE TRIGGER is not allowed in an export: triggers run code on every write");
             case "TEMP" or "TEMPORARY":
@@ -90,7 +106,7 @@ public static class StatementParser
             case "VIRTUAL":
                 throw lexer.Reject("virtual tables are not supported: they load modules");
             default:
-                throw lexer.Reject($"CREATE {kind} is not part of a D1 export");
+                throw lexer.Reject($"CREATE {(word is null ? "" : Lexer.Short(word))} is not part of a D1 export");
         }
     }
 
@@ -118,7 +134,7 @@ public static class StatementParser
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         while (true)
         {
-            var first = lexer.PeekWord()?.ToUpperInvariant();
+            var first = Keyword(lexer.PeekWord());
             if (first is not ("CONSTRAINT" or "PRIMARY" or "UNIQUE" or "CHECK" or "FOREIGN"))
             {
                 var column = lexer.ReadName();
@@ -127,6 +143,7 @@ public static class StatementParser
                     throw lexer.Reject($"table {table} declares column {column} twice");
                 }
 
+                lexer.CheckColumnCount(columns.Count + 1, $"table {table} declares");
                 columns.Add(column);
             }
 
@@ -141,7 +158,7 @@ public static class StatementParser
         // Table options after the closing parenthesis: WITHOUT ROWID, STRICT.
         while (!lexer.AtEnd)
         {
-            var option = lexer.ReadWord()?.ToUpperInvariant();
+            var option = Keyword(lexer.ReadWord());
             if (option is "WITHOUT")
             {
                 lexer.ExpectKeyword("ROWID");
@@ -174,8 +191,53 @@ public static class StatementParser
             throw lexer.Reject("index column list is not closed");
         }
 
-        // An optional partial-index WHERE clause follows; it is never evaluated.
+        // An optional partial-index WHERE clause may follow; it is never evaluated, but it must be one
+        // expression: no second statement (ATTACH, PRAGMA…) hides behind an index.
+        if (!lexer.AtEnd)
+        {
+            if (!lexer.TryKeyword("WHERE"))
+            {
+                throw lexer.Reject($"unexpected text '{lexer.Excerpt()}' after the column list of index {name} (only a WHERE clause may follow)");
+            }
+
+            lexer.SkipToEndBalanced($"the WHERE clause of index {name}", StatementKeywords);
+        }
+
         return new IgnoredSchemaStatement(lexer.Line, "index", name);
+    }
+
+    /// <summary>
+    /// <c>CREATE VIEW [IF NOT EXISTS] v [(c1,…)] AS SELECT|WITH …</c>. A view is a stored SELECT; the store does
+    /// not need it and never runs it, but anything that is not one SELECT is not a view and is refused.
+    /// </summary>
+    private static IgnoredSchemaStatement ParseCreateView(ref Lexer lexer)
+    {
+        SkipIfNotExists(ref lexer);
+        var view = lexer.ReadTableName();
+        if (lexer.TryPunct('('))
+        {
+            var count = 0;
+            do
+            {
+                lexer.ReadName();
+                lexer.CheckColumnCount(++count, $"view {view} names");
+            }
+            while (lexer.TryPunct(','));
+            lexer.Expect(')');
+        }
+
+        if (!lexer.TryKeyword("AS"))
+        {
+            throw lexer.Reject($"a view must be CREATE VIEW {view} AS SELECT …, found '{lexer.Excerpt()}'");
+        }
+
+        if (Keyword(lexer.PeekWord()) is not ("SELECT" or "WITH"))
+        {
+            throw lexer.Reject($"view {view} is not AS SELECT …: found '{lexer.Excerpt()}'");
+        }
+
+        lexer.SkipToEndBalanced($"the SELECT of view {view}", forbidden: null);
+        return new IgnoredSchemaStatement(lexer.Line, "view", view);
     }
 
     private static ExportStatement ParseDelete(ref Lexer lexer)
@@ -211,6 +273,7 @@ public static class StatementParser
             columns = [];
             do
             {
+                lexer.CheckColumnCount(columns.Count + 1, $"INSERT into {table} names");
                 columns.Add(lexer.ReadName());
             }
             while (lexer.TryPunct(','));
@@ -231,7 +294,8 @@ public static class StatementParser
             values.Clear();
             do
             {
-                values.Add(lexer.ReadValue());
+                lexer.CheckColumnCount(values.Count + 1, $"a row of INSERT into {table} holds");
+                values.Add(lexer.ReadValue(depth: 0));
             }
             while (lexer.TryPunct(','));
             lexer.Expect(')');
@@ -249,10 +313,15 @@ public static class StatementParser
         return isSequence ? new SqliteSequenceStatement(lexer.Line) : new InsertStatement(lexer.Line, table, columns, rows);
     }
 
-    /// <summary>A tiny hand-written lexer over one statement; value parsing is the import's hot path.</summary>
-    private ref struct Lexer(string text, long line)
+    /// <summary>
+    /// A tiny hand-written lexer over one statement; value parsing is the import's hot path. Nothing in it
+    /// recurses except <see cref="ReadValue"/> into <c>replace(…)</c>, and that only to
+    /// <see cref="ExportLimits.MaxNestingDepth"/> levels, so no input can exhaust the stack.
+    /// </summary>
+    private ref struct Lexer(string text, long line, ExportLimits limits)
     {
         private readonly string _text = text;
+        private readonly ExportLimits _limits = limits;
         private int _pos;
 
         public readonly long Line { get; } = line;
@@ -276,21 +345,28 @@ public static class StatementParser
             }
         }
 
-        private readonly string Excerpt() => _text.Substring(_pos, Math.Min(40, _text.Length - _pos));
+        public readonly string Excerpt() => Short(_text.Substring(_pos, Math.Min(40, _text.Length - _pos)));
+
+        /// <summary>At most 40 characters of input for a message: a reason never carries a whole value.</summary>
+        public static string Short(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+        // SQLite's whitespace is ASCII only (space, \t \n \v \f \r); U+00A0 and the like are identifier characters.
+        private static bool IsSpace(char c) => c == ' ' || c is >= '\t' and <= '\r';
 
         public void SkipSpace()
         {
             while (_pos < _text.Length)
             {
                 var c = _text[_pos];
-                if (char.IsWhiteSpace(c))
+                if (IsSpace(c))
                 {
                     _pos++;
                 }
                 else if (c == '-' && _pos + 1 < _text.Length && _text[_pos + 1] == '-')
                 {
-                    var end = _text.IndexOf('\n', _pos);
-                    _pos = end < 0 ? _text.Length : end + 1;
+                    // A line comment ends at \n, or at \r alone in a file with old Mac line endings.
+                    var end = _text.AsSpan(_pos).IndexOfAny('\n', '\r');
+                    _pos = end < 0 ? _text.Length : _pos + end + 1;
                 }
                 else if (c == '/' && _pos + 1 < _text.Length && _text[_pos + 1] == '*')
                 {
@@ -304,9 +380,10 @@ public static class StatementParser
             }
         }
 
-        private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c == '_';
+        // Like SQLite: ASCII letters, '_' and every character from U+0080 up start a bare identifier.
+        private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c == '_' || c >= '\u0080';
 
-        private static bool IsWordPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$';
+        private static bool IsWordPart(char c) => IsWordStart(c) || char.IsAsciiDigit(c) || c == '$';
 
         public string? PeekWord()
         {
@@ -337,7 +414,7 @@ public static class StatementParser
         {
             var save = _pos;
             var word = ReadWord();
-            if (word is not null && word.Equals(keyword, StringComparison.OrdinalIgnoreCase))
+            if (word is not null && Ascii.EqualsIgnoreCase(word, keyword))
             {
                 return true;
             }
@@ -374,6 +451,22 @@ public static class StatementParser
             }
         }
 
+        public readonly void CheckColumnCount(int count, string what)
+        {
+            if (count > _limits.MaxColumns)
+            {
+                throw Reject($"{what} more than {_limits.MaxColumns:N0} columns (Ingestion:MaxColumns)");
+            }
+        }
+
+        private readonly void CheckValueLength(long length, string what)
+        {
+            if (length > _limits.MaxValueBytes)
+            {
+                throw Reject($"{what} is longer than {_limits.MaxValueBytes:N0} characters (Ingestion:MaxValueBytes)");
+            }
+        }
+
         /// <summary>A bare, "double-quoted", `backticked` or [bracketed] identifier.</summary>
         public string ReadName()
         {
@@ -385,39 +478,49 @@ public static class StatementParser
 
             var c = _text[_pos];
             var close = c switch { '"' => '"', '`' => '`', '[' => ']', _ => '\0' };
+            string name;
             if (close == '\0')
             {
-                return ReadWord() ?? throw Reject($"expected a name at '{Excerpt()}'");
+                name = ReadWord() ?? throw Reject($"expected a name at '{Excerpt()}'");
             }
-
-            var sb = new StringBuilder();
-            _pos++;
-            while (true)
+            else
             {
-                var end = _text.IndexOf(close, _pos);
-                if (end < 0)
+                var sb = new StringBuilder();
+                _pos++;
+                while (true)
                 {
-                    throw Reject("a quoted name is not closed");
+                    var end = _text.IndexOf(close, _pos);
+                    if (end < 0)
+                    {
+                        throw Reject("a quoted name is not closed");
+                    }
+
+                    sb.Append(_text, _pos, end - _pos);
+                    _pos = end + 1;
+                    if (close != ']' && _pos < _text.Length && _text[_pos] == close)
+                    {
+                        sb.Append(close);
+                        _pos++;
+                        continue;
+                    }
+
+                    break;
                 }
 
-                sb.Append(_text, _pos, end - _pos);
-                _pos = end + 1;
-                if (close != ']' && _pos < _text.Length && _text[_pos] == close)
+                if (sb.Length == 0)
                 {
-                    sb.Append(close);
-                    _pos++;
-                    continue;
+                    throw Reject("empty name");
                 }
 
-                break;
+                name = sb.ToString();
             }
 
-            if (sb.Length == 0)
+            if (name.Length > _limits.MaxIdentifierLength)
             {
-                throw Reject("empty name");
+                throw Reject($"a name is longer than {_limits.MaxIdentifierLength:N0} characters (Ingestion:MaxIdentifierLength): '{Short(name)}'");
             }
 
-            return sb.ToString();
+            return name;
         }
 
         /// <summary>A table name; schema-qualified names (main.t, other.t) are refused: an export writes only its own tables.</summary>
@@ -426,7 +529,7 @@ public static class StatementParser
             var name = ReadName();
             if (TryPunct('.'))
             {
-                throw Reject($"schema-qualified name {name}.… is not allowed in an export");
+                throw Reject($"schema-qualified name {Short(name)}.… is not allowed in an export");
             }
 
             return name;
@@ -452,18 +555,7 @@ public static class StatementParser
                     case ',' when depth == 0 && !untilClose:
                         return ',';
                     case '\'' or '"' or '`':
-                        var end = _text.IndexOf(c, _pos);
-                        while (end >= 0 && end + 1 < _text.Length && _text[end + 1] == c)
-                        {
-                            end = _text.IndexOf(c, end + 2);
-                        }
-
-                        if (end < 0)
-                        {
-                            throw Reject("a quoted string is not closed");
-                        }
-
-                        _pos = end + 1;
+                        SkipQuoted(c);
                         break;
                     case '[':
                         var close = _text.IndexOf(']', _pos);
@@ -473,6 +565,80 @@ public static class StatementParser
             }
 
             throw Reject("a parenthesis is not closed");
+        }
+
+        // _pos is just past the opening quote; a doubled quote is part of the text.
+        private void SkipQuoted(char quote)
+        {
+            var end = _text.IndexOf(quote, _pos);
+            while (end >= 0 && end + 1 < _text.Length && _text[end + 1] == quote)
+            {
+                end = _text.IndexOf(quote, end + 2);
+            }
+
+            if (end < 0)
+            {
+                throw Reject("a quoted string is not closed");
+            }
+
+            _pos = end + 1;
+        }
+
+        /// <summary>
+        /// Skips the rest of the statement as one expression or query that is never run: quotes closed,
+        /// parentheses balanced, no ';' (a second statement) and none of the <paramref name="forbidden"/> words.
+        /// </summary>
+        public void SkipToEndBalanced(string what, HashSet<string>? forbidden)
+        {
+            var depth = 0;
+            var empty = true;
+            while (!AtEnd)
+            {
+                empty = false;
+                var c = _text[_pos];
+                if (IsWordStart(c))
+                {
+                    var word = ReadWord()!;
+                    if (forbidden is not null && Ascii.IsValid(word) && forbidden.Contains(word.ToUpperInvariant()))
+                    {
+                        throw Reject($"{word} is not allowed in {what}");
+                    }
+
+                    continue;
+                }
+
+                _pos++;
+                switch (c)
+                {
+                    case '(':
+                        depth++;
+                        break;
+                    case ')' when depth == 0:
+                        throw Reject($"unbalanced ')' in {what}");
+                    case ')':
+                        depth--;
+                        break;
+                    case ';':
+                        throw Reject($"';' in {what}: one statement only");
+                    case '\'' or '"' or '`':
+                        SkipQuoted(c);
+                        break;
+                    case '[':
+                        var close = _text.IndexOf(']', _pos);
+                        _pos = close < 0 ? throw Reject("a [name] is not closed") : close + 1;
+                        break;
+                }
+            }
+
+            if (empty)
+            {
+                throw Reject($"{what} is empty");
+            }
+
+            if (depth != 0)
+            {
+                throw Reject($"a parenthesis is not closed in {what}");
+            }
         }
 
         public string ReadNumberText()
@@ -503,11 +669,15 @@ public static class StatementParser
                 }
             }
 
+            CheckValueLength(_pos - start, "a number");
             return _text[start.._pos];
         }
 
-        /// <summary>One literal: NULL, a number, a 'string', X'blob', or the replace(…, char(n)) newline encoding.</summary>
-        public object? ReadValue()
+        /// <summary>
+        /// One literal: NULL, a number, a 'string', X'blob', or the replace(…, char(n)) newline encoding.
+        /// <paramref name="depth"/> is the number of replace( calls around this value.
+        /// </summary>
+        public object? ReadValue(int depth)
         {
             SkipSpace();
             if (_pos >= _text.Length)
@@ -533,7 +703,7 @@ public static class StatementParser
             }
 
             var word = ReadWord();
-            switch (word?.ToUpperInvariant())
+            switch (Keyword(word))
             {
                 case "NULL":
                     return null;
@@ -543,12 +713,17 @@ public static class StatementParser
                     return 0L;
                 case "REPLACE":
                     // wrangler writes strings holding newlines as replace('a\nb','\n',char(10)), nested for \r.
+                    if (depth >= _limits.MaxNestingDepth)
+                    {
+                        throw Reject($"values nest deeper than {_limits.MaxNestingDepth} (Ingestion:MaxNestingDepth)");
+                    }
+
                     Expect('(');
-                    var subject = ReadValue();
+                    var subject = ReadValue(depth + 1);
                     Expect(',');
-                    var pattern = ReadValue();
+                    var pattern = ReadValue(depth + 1);
                     Expect(',');
-                    var replacement = ReadValue();
+                    var replacement = ReadValue(depth + 1);
                     Expect(')');
                     if (subject is null || pattern is null || replacement is null)
                     {
@@ -560,7 +735,7 @@ public static class StatementParser
                         throw Reject("replace() in an export only takes strings");
                     }
 
-                    return p.Length == 0 ? s : s.Replace(p, r, StringComparison.Ordinal);
+                    return Replace(s, p, r);
                 case "CHAR":
                     Expect('(');
                     var sb = new StringBuilder();
@@ -568,10 +743,21 @@ public static class StatementParser
                     {
                         if (ReadNumber() is not long code || code is < 0 or > 0x10FFFF)
                         {
-                            throw Reject("char() takes code points");
+                            throw Reject("char() takes code points from 0 to 0x10FFFF");
                         }
 
-                        sb.Append(char.ConvertFromUtf32((int)code));
+                        if (code is >= 0xD800 and <= 0xDFFF)
+                        {
+                            // A lone surrogate is kept as it is: the row's text validation decides (a quarantine
+                            // for ops_events, "invalid text" elsewhere), rather than the parser crashing on it.
+                            sb.Append((char)code);
+                        }
+                        else
+                        {
+                            sb.Append(char.ConvertFromUtf32((int)code));
+                        }
+
+                        CheckValueLength(sb.Length, "a char() value");
                     }
                     while (TryPunct(','));
                     Expect(')');
@@ -579,8 +765,30 @@ public static class StatementParser
                 case null:
                     throw Reject($"unexpected '{Excerpt()}' where a value was expected");
                 default:
-                    throw Reject($"{word}(…) is not allowed in an export: values must be literals");
+                    throw Reject($"{Short(word!)}(…) is not allowed in an export: values must be literals");
             }
+        }
+
+        // replace('a','a',<4 MB>) nested a few times would multiply a value's size: the result is measured first.
+        private readonly string Replace(string s, string p, string r)
+        {
+            if (p.Length == 0)
+            {
+                return s;
+            }
+
+            if (r.Length > p.Length)
+            {
+                long count = 0;
+                for (var at = s.IndexOf(p, StringComparison.Ordinal); at >= 0; at = s.IndexOf(p, at + p.Length, StringComparison.Ordinal))
+                {
+                    count++;
+                }
+
+                CheckValueLength(s.Length + (count * (r.Length - p.Length)), "a replace() value");
+            }
+
+            return s.Replace(p, r, StringComparison.Ordinal);
         }
 
         private string ReadString()
@@ -594,6 +802,7 @@ public static class StatementParser
 
             if (end + 1 >= _text.Length || _text[end + 1] != '\'')
             {
+                CheckValueLength(end - _pos, "a string");
                 var simple = _text[_pos..end];
                 _pos = end + 1;
                 return simple;
@@ -603,6 +812,7 @@ public static class StatementParser
             while (true)
             {
                 sb.Append(_text, _pos, end - _pos);
+                CheckValueLength(sb.Length, "a string");
                 _pos = end + 1;
                 if (_pos < _text.Length && _text[_pos] == '\'')
                 {
@@ -630,6 +840,7 @@ public static class StatementParser
                 throw Reject("a X'…' blob is not closed or has an odd number of hex digits");
             }
 
+            CheckValueLength((end - _pos) / 2, "a blob");
             try
             {
                 var bytes = Convert.FromHexString(_text.AsSpan(_pos, end - _pos));
@@ -655,7 +866,7 @@ public static class StatementParser
 
             if (_pos < _text.Length && IsWordPart(_text[_pos]))
             {
-                throw Reject($"malformed number '{textNumber}{_text[_pos]}…'");
+                throw Reject($"malformed number '{Short(textNumber)}{_text[_pos]}…'");
             }
 
             var isInteger = span.IndexOfAny('.', 'e', 'E') < 0;
@@ -664,13 +875,14 @@ public static class StatementParser
                 return integer;
             }
 
-            // Like SQLite: an integer literal too large for 64 bits becomes a REAL.
+            // Like SQLite: an integer literal too large for 64 bits becomes a REAL (and 1e999 is Infinity,
+            // which the row validation refuses where a finite number is required).
             if (double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
             {
                 return real;
             }
 
-            throw Reject($"malformed number '{textNumber}'");
+            throw Reject($"malformed number '{Short(textNumber)}'");
         }
     }
 }

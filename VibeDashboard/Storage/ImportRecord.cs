@@ -5,6 +5,9 @@ public enum ImportOutcome
     Succeeded,
     Rejected,
     Failed,
+
+    /// <summary>Read completely but not applied: it would empty a VibeSDK table or shrink it by more than half (the reason says which).</summary>
+    Held,
 }
 
 /// <summary>One row of the import history. Settable properties: Dapper maps SQLite's Int64 into them.</summary>
@@ -22,9 +25,14 @@ public sealed class ImportRecord
     public string? Error { get; set; }
     public long? ErrorLine { get; set; }
 
+    /// <summary>ops_events rows of this import that broke the contract and were kept in <c>_vd_quarantine</c> instead.</summary>
+    public long QuarantinedRows { get; set; }
+
     public DateTimeOffset StartedAtUtc => DateTimeOffset.FromUnixTimeMilliseconds(StartedAt);
 
     public bool Succeeded => Outcome == nameof(ImportOutcome.Succeeded);
+
+    public bool Held => Outcome == nameof(ImportOutcome.Held);
 
     public IReadOnlyDictionary<string, long> Rows =>
         System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(RowsJson) ?? [];

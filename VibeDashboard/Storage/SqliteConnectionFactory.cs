@@ -33,21 +33,58 @@ public sealed class SqliteConnectionFactory
     {
         if (Volatile.Read(ref _initialised) == 0)
         {
-            var dir = System.IO.Path.GetDirectoryName(StorePath);
-            if (!string.IsNullOrEmpty(dir))
-            {
-                Directory.CreateDirectory(dir);
-            }
+            EnsureFolder();
         }
 
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        using var pragma = connection.CreateCommand();
-        // busy_timeout is per connection; journal_mode=WAL is persistent and only needs setting once per file.
-        pragma.CommandText = Interlocked.Exchange(ref _initialised, 1) == 0
-            ? $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=NORMAL;"
-            : $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using var pragma = connection.CreateCommand();
+            // busy_timeout is per connection; journal_mode=WAL is persistent and only needs setting once per file.
+            pragma.CommandText = Volatile.Read(ref _initialised) == 0
+                ? $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=NORMAL;"
+                : $"PRAGMA busy_timeout={_busyTimeoutMs}; PRAGMA synchronous=NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            Volatile.Write(ref _initialised, 1);
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteCantOpen or SqliteNotADatabase)
+        {
+            await connection.DisposeAsync();
+            // SQLite's own words name no file; an operator needs to know it is the store (not the export) and which.
+            throw new SqliteException(
+                e.SqliteErrorCode == SqliteNotADatabase
+                    ? $"the store {StorePath} is not a SQLite database ({e.Message})"
+                    : $"the store {StorePath} cannot be opened or created ({e.Message})",
+                e.SqliteErrorCode,
+                e.SqliteExtendedErrorCode);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private const int SqliteCantOpen = 14;
+    private const int SqliteNotADatabase = 26;
+
+    private void EnsureFolder()
+    {
+        var dir = System.IO.Path.GetDirectoryName(StorePath);
+        if (string.IsNullOrEmpty(dir))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the store's folder {dir} cannot be created ({e.Message})", e);
+        }
     }
 }

@@ -24,14 +24,23 @@ public sealed class StoreRepository(SqliteConnectionFactory connections, StoreSc
         return result;
     }
 
-    private const string NewestEventSql = "SELECT MAX(occurred_at) FROM ops_events";
+    // Only times a DateTimeOffset can hold (year 1 … 9999): a corrupt occurred_at (year 10000, 2^63−1) must not
+    // make every status read throw, nor pass for the newest event. A text value sorts above every number and a
+    // huge REAL falls outside the range, so the index still answers this.
+    private const string NewestEventSql = """
+        SELECT MAX(occurred_at) FROM ops_events WHERE occurred_at BETWEEN -62135596800000 AND @notAfter
+        """;
 
-    /// <summary>Time of the newest event, or null on an empty store.</summary>
-    public async Task<DateTimeOffset?> NewestEventAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Time of the newest event, or null on an empty store. Events dated after <paramref name="notAfter"/>
+    /// (default: the largest representable time) are left out.
+    /// </summary>
+    public async Task<DateTimeOffset?> NewestEventAsync(CancellationToken cancellationToken = default, DateTimeOffset? notAfter = null)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, cancellationToken: cancellationToken));
+        var limit = (notAfter ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds();
+        var ms = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NewestEventSql, new { notAfter = limit }, cancellationToken: cancellationToken));
         return ms is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms.Value);
     }
 

@@ -9,7 +9,7 @@ namespace VibeDashboard.Storage;
 /// </summary>
 public sealed class StoreSchema(SqliteConnectionFactory connections)
 {
-    public const int Version = 1;
+    public const int Version = 2;
     public const string InternalPrefix = "_vd_";
     public const string OpsEvents = "ops_events";
 
@@ -38,7 +38,18 @@ public sealed class StoreSchema(SqliteConnectionFactory connections)
             new_events INTEGER NOT NULL DEFAULT 0,
             outcome TEXT NOT NULL,
             error TEXT,
-            error_line INTEGER);
+            error_line INTEGER,
+            quarantined_rows INTEGER NOT NULL DEFAULT 0);
+        -- ops_events rows an import refused (see ImportWriter). import_id is NULL only inside the import's own
+        -- transaction, until its history row exists.
+        CREATE TABLE IF NOT EXISTS _vd_quarantine (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            import_id INTEGER,
+            table_name TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            excerpt TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_vd_quarantine_import ON _vd_quarantine (import_id);
         CREATE TABLE IF NOT EXISTS _vd_tables (
             name TEXT PRIMARY KEY,
             columns_json TEXT NOT NULL,
@@ -80,7 +91,34 @@ public sealed class StoreSchema(SqliteConnectionFactory connections)
 
         await using var connection = await connections.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(CreateSql, cancellationToken: cancellationToken));
+        await MigrateAsync(connection, cancellationToken);
         Volatile.Write(ref _ensured, 1);
+    }
+
+    /// <summary>
+    /// Brings a store written by an older version up to <see cref="Version"/>. Each step checks the table itself
+    /// (pragma table_info), not only the version number, so a half-applied step or two processes racing are harmless.
+    /// </summary>
+    private static async Task MigrateAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var importColumns = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT name FROM pragma_table_info('_vd_imports')", cancellationToken: cancellationToken))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!importColumns.Contains("quarantined_rows"))
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "ALTER TABLE _vd_imports ADD COLUMN quarantined_rows INTEGER NOT NULL DEFAULT 0", cancellationToken: cancellationToken));
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process migrated it between our check and the ALTER.
+            }
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE _vd_meta SET value = @version WHERE key = 'schema_version' AND CAST(value AS INTEGER) < @version",
+            new { version = Version.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
     }
 
     public static bool IsInternal(string table) =>

@@ -29,7 +29,8 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
     {
         var next = new StoreStatus(
             await store.IsDemoAsync(cancellationToken),
-            await store.NewestEventAsync(cancellationToken),
+            // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass for fresh data.
+            await store.NewestEventAsync(cancellationToken, time.GetUtcNow()),
             await history.LastSuccessfulIdAsync(cancellationToken));
         if (next == Interlocked.Exchange(ref _current, next))
         {

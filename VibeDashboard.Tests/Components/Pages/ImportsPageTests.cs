@@ -29,7 +29,7 @@ public sealed class ImportsPageTests : IAsyncLifetime
         await monitor.RefreshAsync();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _context.Services.AddSingleton(_temp.History);
+        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Ingestion.ImportActivity>());
         _context.Services.AddSingleton(_temp.Store);
         _context.Services.AddSingleton(monitor);
         _context.Services.AddSingleton<TimeProvider>(_time);
@@ -65,5 +65,49 @@ public sealed class ImportsPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("3 min", page.Find("[data-testid=freshness-age]").TextContent.Trim()));
         Assert.Contains("ops_events: 60 rows", page.Find("[data-testid=table-counts]").TextContent);
         Assert.Contains("auth_attempts: 40 rows", page.Find("[data-testid=table-counts]").TextContent);
+    }
+
+    [Fact]
+    public async Task Shows_the_quarantined_count_of_an_import_and_lists_its_rows_with_line_reason_and_excerpt()
+    {
+        var dump = new System.Text.StringBuilder("PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, duration_ms REAL);\n");
+        for (var i = 0; i < 150; i++)
+        {
+            dump.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO \"ops_events\" VALUES('q-{i}',1764187200000,'probe',5);\n");
+        }
+
+        dump.Append("INSERT INTO \"ops_events\" VALUES('q-bad',1764187200000,'probe',1e999);\n");
+        var result = await _temp.ImportAsync(_temp.WriteFile("quarantine.sql", dump.ToString()));
+        Assert.True(result.Succeeded, result.Record.Error);
+
+        var page = _context.Render<Imports>();
+
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=outcome]").Count));
+        Assert.Equal(["1", "0", "0"], page.FindAll("[data-testid=quarantined]").Select(e => e.TextContent.Trim()));
+        page.Find("[data-testid=show-quarantine]").Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=quarantine-line]")));
+        Assert.Equal("153", page.Find("[data-testid=quarantine-line]").TextContent.Trim());
+        Assert.Contains("duration_ms ∞ is not a finite number", page.Find("[data-testid=quarantine-reason]").TextContent.Replace("Infinity", "∞"));
+        Assert.Contains("\"id\":\"q-bad\"", page.Find("[data-testid=quarantine-excerpt]").TextContent);
+        Assert.Contains("quarantine.sql", page.Find("[data-testid=quarantine]").TextContent);
+    }
+
+    [Fact]
+    public async Task Shows_a_held_import_with_its_reason_and_applies_it_through_the_importer_on_apply_anyway()
+    {
+        var cut = _temp.WriteFile("cut.sql", VibeDashboard.Tests.Ingestion.ImportValidationTests.CutAfterAuthAttempts(Fixtures.Wrangler("vibesdk-full-2.sql"), keep: 10));
+        Assert.True((await _temp.ImportAsync(cut)).Held);
+
+        var page = _context.Render<Imports>();
+
+        page.WaitForAssertion(() => Assert.Equal("Held", page.FindAll("[data-testid=outcome]")[0].TextContent.Trim()));
+        Assert.Contains("auth_attempts would shrink from 40 to 10 rows", page.FindAll("[data-testid=import-error]")[0].TextContent);
+        var apply = Assert.Single(page.FindAll("[data-testid=apply-anyway]"));
+        await apply.ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("Applied cut.sql", page.Find("[data-testid=apply-message]").TextContent));
+        Assert.Equal(10, await _temp.CountAsync("auth_attempts"));
+        Assert.Equal("Succeeded", page.FindAll("[data-testid=outcome]")[0].TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=apply-anyway]"));
     }
 }

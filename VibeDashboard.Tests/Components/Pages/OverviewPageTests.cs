@@ -125,4 +125,24 @@ public sealed class OverviewPageTests : DashboardComponentTest
         await Feed.PublishAsync(Build(9));
         Time.Advance(TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Flags_rows_quarantined_in_the_last_import_with_a_link_to_the_imports_page()
+    {
+        var page = Render<Overview>();
+        Assert.Empty(page.FindAll("[data-testid=quarantine-flag]"));
+        var at = At.AddHours(-1).ToUnixTimeMilliseconds();
+        var dump = new System.Text.StringBuilder("PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, cost_usd REAL);\n");
+        for (var i = 0; i < 1200; i++)
+        {
+            dump.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO \"ops_events\" VALUES('e-{i}',{at},'probe',{(i % 100 == 0 ? "-1" : "0.5")});\n");
+        }
+
+        var result = await Store.ImportAsync(Store.WriteFile("quarantine.sql", dump.ToString()));
+        Assert.Equal(12, result.Record.QuarantinedRows);
+        await Monitor.RefreshAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("12 rows quarantined in the last import", page.Find("[data-testid=quarantine-flag]").TextContent.Trim()));
+        Assert.Equal("imports", page.Find("[data-testid=quarantine-flag]").GetAttribute("href"));
+    }
 }

@@ -15,7 +15,7 @@ INSERT INTO "auth_attempts" ("id","identifier","attempt_type","success","ip_addr
 INSERT INTO "auth_attempts" ("id","identifier","attempt_type","success","ip_address","attempted_at") VALUES(2,'a@example.com','login',1,'198.51.100.7','2026-11-26 20:00:05');
 CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER NOT NULL, source TEXT, event_type TEXT NOT NULL, app_id TEXT, user_id TEXT, instance_id TEXT, policy_tier TEXT, status TEXT, duration_ms REAL, cost_usd REAL, tokens_in INTEGER, tokens_out INTEGER, provider TEXT, model TEXT, error_code TEXT, message TEXT, attrs_json TEXT);
 INSERT INTO "ops_events" ("id","occurred_at","source","event_type","app_id","policy_tier","status","duration_ms") VALUES('e1',1795723200,'sandbox','deployment_completed','app_1','pro','ok',2500.5);
-INSERT INTO "ops_events" ("id","occurred_at","source","event_type","status","cost_usd","tokens_in","tokens_out","provider","model","message") VALUES('e2','2026-11-26 20:00:00','ai_gateway','llm_call','ok',5e-7,1200,-2,'anthropic','claude',replace('multi\nline','\n',char(10)));
+INSERT INTO "ops_events" ("id","occurred_at","source","event_type","status","cost_usd","tokens_in","tokens_out","provider","model","message") VALUES('e2','2026-11-26 20:00:00','ai_gateway','llm_call','ok',5e-7,1200,300,'anthropic','claude',replace('multi\nline','\n',char(10)));
 INSERT INTO "ops_events" ("id","occurred_at","source","event_type","status","attrs_json") VALUES('e3',1795723260000,'probe','probe','error','{"target":"api"}');
 DELETE FROM sqlite_sequence;
 INSERT INTO "sqlite_sequence" ("name","seq") VALUES('auth_attempts',2);

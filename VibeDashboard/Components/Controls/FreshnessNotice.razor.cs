@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Model;
 using VibeDashboard.Storage;
@@ -9,6 +10,8 @@ namespace VibeDashboard.Components.Controls;
 /// <summary>
 /// A freshness badge (age of the newest event) that turns into a stale-data banner past <c>Health:StaleAfter</c>.
 /// It ticks on its own clock: staleness matters precisely when no new data (and so no snapshot) arrives.
+/// While the aggregator's ticks fail, it says the numbers are old and why (the snapshot's failure), whatever the data's age;
+/// the same clock picks that up (no second feed subscription: the page already holds one).
 /// </summary>
 public sealed partial class FreshnessNotice : IAsyncDisposable
 {
@@ -17,10 +20,15 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
     private string? _shown;
 
     [Inject] public required StoreStatusMonitor Monitor { get; init; }
+    [Inject] public required IMetricsFeed Feed { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
     [Inject] public required IOptions<HealthOptions> Health { get; init; }
 
     private StoreStatus Status => Monitor.Current;
+
+    private Snapshot Numbers => Feed.Current;
+
+    private AggregationFailure? Failure => Numbers.Failure;
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
@@ -35,14 +43,16 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
     // Only re-render when what is shown changes (the age text moves once a second at most, slower past a minute).
     private void RenderIfChanged()
     {
-        var next = $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}";
+        var next = Shown();
         if (next != _shown)
         {
             StateHasChanged();
         }
     }
 
-    protected override void OnAfterRender(bool firstRender) => _shown = $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}";
+    protected override void OnAfterRender(bool firstRender) => _shown = Shown();
+
+    private string Shown() => $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}|{Failure}";
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using VibeDashboard.Aggregation;
+using VibeDashboard.Configuration;
+using VibeDashboard.Tests.Infrastructure;
+using static VibeDashboard.Tests.Infrastructure.AggregationStoreBuilder;
+
+namespace VibeDashboard.Tests.Aggregation;
+
+/// <summary>Bounded cardinality: thousands of distinct tiers keep the snapshot small; the all-tiers totals stay exact.</summary>
+public sealed class TierCardinalityTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 21, 17, 42, TimeSpan.Zero);
+
+    private static long NowMs => Now.ToUnixTimeMilliseconds();
+
+    [Fact]
+    public async Task Twelve_thousand_tiers_keep_the_snapshot_under_a_megabyte_with_the_top_32_tiers_and_other()
+    {
+        var time = new FakeTimeProvider(Now);
+        await using var store = new TempStore(time: time);
+        await store.Services.GetService<VibeDashboard.Storage.StoreSchema>()!.EnsureCreatedAsync();
+        await using (var connection = await store.Connections.OpenAsync())
+        {
+            // 12,000 tiers with one probe and one D1 query each, and 32 busy tiers with ten probes each: the busy ones are the top 32.
+            await connection.ExecuteAsync($"""
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 11999)
+                INSERT INTO ops_events (id, occurred_at, event_type, policy_tier, status, duration_ms)
+                SELECT 'p' || i, {NowMs} - 1000 - i * 60, 'probe', 'tier-' || i, 'ok', 10 FROM n
+                UNION ALL SELECT 'd' || i, {NowMs} - 2000 - i * 60, 'd1_query', 'tier-' || i, 'ok', 1 + (i % 97) FROM n;
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 319)
+                INSERT INTO ops_events (id, occurred_at, event_type, policy_tier, status)
+                SELECT 'b' || i, {NowMs} - 5000 - i * 60, 'probe', 'busy-' || (i % 32), 'ok' FROM n;
+                """);
+        }
+
+        var aggregator = CreateAggregator(store, time);
+        await aggregator.TickAsync();
+
+        var snapshot = aggregator.Current;
+        var json = JsonSerializer.SerializeToUtf8Bytes(snapshot, JsonSerializerOptions.Web);
+        Assert.True(json.Length < 1_000_000, $"snapshot is {json.Length:N0} bytes");
+        var tiers = snapshot.Metrics.Select(m => m.Tier).OfType<string>().Distinct().ToList();
+        Assert.Equal(33, tiers.Count);
+        Assert.Contains(MetricEngine.OtherTier, tiers);
+        Assert.All(Enumerable.Range(0, 32), i => Assert.Contains($"busy-{i}", tiers));
+        Assert.Equal(10, snapshot.Metric(MetricKeys.Availability, "1d", "busy-3")!.Count);
+        Assert.Equal(12_000, snapshot.Metric(MetricKeys.Availability, "30d", MetricEngine.OtherTier)!.Count);
+        // The all-tiers totals are exact.
+        Assert.Equal(12_320, snapshot.Metric(MetricKeys.Availability, "30d")!.Count);
+        Assert.Equal(12_000, snapshot.Metric(MetricKeys.D1QueryLatencyMs, "30d")!.Count);
+
+        // An incremental fold with every slot in use puts a new tier into "other" too.
+        await InsertEventsAsync(store, [Event(NowMs + 500, "probe", "brand-new", status: "ok")]);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await aggregator.TickAsync();
+        Assert.DoesNotContain(aggregator.Current.Metrics, m => m.Tier == "brand-new");
+        Assert.Equal(12_001, aggregator.Current.Metric(MetricKeys.Availability, "30d", MetricEngine.OtherTier)!.Count);
+        Assert.Equal(12_321, aggregator.Current.Metric(MetricKeys.Availability, "30d")!.Count);
+    }
+
+    [Fact]
+    public void Incremental_folds_give_new_tiers_a_slot_while_fewer_than_max_tiers_are_in_use()
+    {
+        var engine = new MetricEngine(new SloOptions().Effective, NowMs, maxTiers: 3);
+        foreach (var tier in new[] { "free", "pro", "enterprise", "internal", "beta", "free" })
+        {
+            engine.Fold(new EventRow(NowMs - 1000, "probe", null, null, null, tier, "ok", null, null, null, null));
+        }
+
+        var availability = engine.Metrics().Where(m => m.Key == MetricKeys.Availability && m.Window == "1h").ToDictionary(m => m.Tier ?? "(all)", m => m.Count);
+
+        Assert.Equal(new Dictionary<string, long> { ["(all)"] = 6, ["free"] = 2, ["pro"] = 1, ["enterprise"] = 1, ["other"] = 2 }, availability);
+    }
+
+    [Fact]
+    public async Task Many_apps_and_instances_are_not_tiers_and_stay_exact()
+    {
+        // Apps and instances are per id and legitimately many: they are not bounded, and their metrics stay exact.
+        var time = new FakeTimeProvider(Now);
+        await using var store = new TempStore(time: time);
+        await store.Services.GetService<VibeDashboard.Storage.StoreSchema>()!.EnsureCreatedAsync();
+        await using (var connection = await store.Connections.OpenAsync())
+        {
+            await connection.ExecuteAsync($"""
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
+                INSERT INTO ops_events (id, occurred_at, event_type, source, app_id, policy_tier, status)
+                SELECT 'g' || i, {NowMs} - 100000 - i, 'generation_started', 'agent', 'app-' || i, 'pro', 'ok' FROM n
+                UNION ALL SELECT 'c' || i, {NowMs} - 50000 - i, 'generation_complete', 'agent', 'app-' || i, 'pro', 'ok' FROM n;
+                """);
+        }
+
+        var aggregator = CreateAggregator(store, time, new AggregationOptions { MaxTiers = 1 });
+        await aggregator.TickAsync();
+
+        Assert.Equal(5000, aggregator.Current.Metric(MetricKeys.CompletionSuccessRate, "1h")!.Count);
+        Assert.Equal(5000, aggregator.Current.Metric(MetricKeys.CompletionSuccessRate, "1h", "pro")!.Count);
+        Assert.Equal(5000, aggregator.Current.Metric(MetricKeys.FixLoopCount, "1h", "pro")!.Count);
+    }
+}

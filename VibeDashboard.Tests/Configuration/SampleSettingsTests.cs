@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using VibeDashboard.Configuration;
+
+namespace VibeDashboard.Tests.Configuration;
+
+/// <summary>
+/// appsettings.sample.json is what an operator copies: it must show every key of each options section with the
+/// value the app uses when the key is absent (the minimum-traffic guard once said 50 while the code used 20).
+/// </summary>
+public sealed class SampleSettingsTests
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    private static IConfigurationRoot Sample()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var path = Path.Combine(folder.FullName, "appsettings.sample.json");
+            if (File.Exists(path))
+            {
+                return new ConfigurationBuilder().AddJsonFile(path, optional: false).Build();
+            }
+        }
+
+        throw new FileNotFoundException("appsettings.sample.json not found above " + AppContext.BaseDirectory);
+    }
+
+    public static TheoryData<Type, string> Sections() => new()
+    {
+        { typeof(StorageOptions), StorageOptions.Section },
+        { typeof(IngestionOptions), IngestionOptions.Section },
+        { typeof(DemoOptions), DemoOptions.Section },
+        { typeof(HealthOptions), HealthOptions.Section },
+        { typeof(AggregationOptions), AggregationOptions.Section },
+    };
+
+    [Theory, MemberData(nameof(Sections))]
+    public void Each_sample_section_shows_every_key_with_the_default_the_app_uses(Type type, string section)
+    {
+        var sample = Sample().GetSection(section);
+        var keys = sample.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // A key the options class does not know (a typo, a removed option) fails the binding.
+        var bound = sample.Get(type, o => o.ErrorOnUnknownConfiguration = true) ?? Activator.CreateInstance(type)!;
+        var defaults = Activator.CreateInstance(type)!;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true }))
+        {
+            Assert.True(keys.Contains(property.Name), $"{section}:{property.Name} is missing from appsettings.sample.json");
+            Assert.True(
+                JsonSerializer.Serialize(property.GetValue(defaults), Json) == JsonSerializer.Serialize(property.GetValue(bound), Json),
+                $"{section}:{property.Name}: the sample says {JsonSerializer.Serialize(property.GetValue(bound), Json)}, the app's default is {JsonSerializer.Serialize(property.GetValue(defaults), Json)}");
+        }
+    }
+
+    [Fact]
+    public void The_sample_slos_are_the_default_slos()
+    {
+        var items = new List<SloDefinition>();
+        Sample().GetSection(SloOptions.Section).Bind(items, o => o.ErrorOnUnknownConfiguration = true);
+        Assert.Equal(JsonSerializer.Serialize(SloOptions.Defaults, Json), JsonSerializer.Serialize(items, Json));
+    }
+}
