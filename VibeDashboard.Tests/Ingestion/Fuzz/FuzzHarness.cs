@@ -247,11 +247,8 @@ internal sealed class FuzzHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>
-    /// Hook for the quarantine (issue 8 item 2, built on another branch): how many rows of a succeeded import were
-    /// quarantined. Returns 0 until <see cref="ImportRecord"/> carries the count; then return it here.
-    /// </summary>
-    public static long QuarantinedRows(ImportRecord record) => 0;
+    /// <summary>How many rows of a succeeded import were quarantined (kept aside with their line and reason).</summary>
+    public static long QuarantinedRows(ImportRecord record) => record.QuarantinedRows;
 
     /// <summary>Where a run's time goes (milliseconds per phase, summed): the fuzz command prints it.</summary>
     public Dictionary<string, double> Timings { get; } = new(StringComparer.Ordinal);
