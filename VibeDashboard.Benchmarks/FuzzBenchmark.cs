@@ -31,7 +31,7 @@ public sealed class FuzzBenchmark : IBenchmark
         var write = ImportBenchmark.StringOption(args, "--write");
         var kind = ImportBenchmark.StringOption(args, "--kind") is { Length: > 0 } k ? Enum.Parse<MutationKind>(k, ignoreCase: true) : (MutationKind?)null;
         var testData = Path.Combine(AppContext.BaseDirectory, "TestData");
-        var baseline = Path.Combine(testData, "wrangler", "vibesdk-full.sql");
+        var baseline = Path.Combine(testData, ExportMutator.BaselineFixture);
         var mutator = ExportMutator.FromTestData(testData, depth);
         var first = only >= 0 ? only : 0;
         var count = only >= 0 ? 1 : iterations;

@@ -177,7 +177,13 @@ internal sealed class ExportMutator
     private static readonly string[] EventColumns =
         ["id", "occurred_at", "source", "event_type", "app_id", "user_id", "instance_id", "policy_tier", "status", "duration_ms", "cost_usd", "tokens_in", "tokens_out", "provider", "model", "error_code", "message", "attrs_json"];
 
+    /// <summary>The export the fuzz stores hold before each mutated import (see <see cref="FuzzHarness"/>).</summary>
+    public const string BaselineFixture = "wrangler/vibesdk-full.sql";
+
     private readonly IReadOnlyList<Fixture> _fixtures;
+
+    // VibeSDK tables with rows in the baseline: an export that would empty one of them must be held.
+    private readonly HashSet<string> _baselineTables;
 
     public ExportMutator(IEnumerable<(string Name, string Text)> fixtures, int maxNestingDepth)
     {
@@ -188,6 +194,11 @@ internal sealed class ExportMutator
         }
 
         MaxNestingDepth = maxNestingDepth;
+        _baselineTables = _fixtures.Where(f => f.Name == BaselineFixture)
+            .SelectMany(f => f.Statements.Where(IsInsert).Select(TableOf))
+            .OfType<string>()
+            .Where(t => t is not ("ops_events" or "sqlite_sequence"))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The deepest <c>replace(</c> nesting a mutation writes (see the test for why the suite caps it).</summary>
@@ -250,7 +261,10 @@ internal sealed class ExportMutator
         else if (kind == MutationKind.EmptyFile)
         {
             bytes = EmptyLike(file, random, out detail);
-            notes.CertainlyBad = "no rows (" + detail + ")";
+            // No tables at all is rejected; emptying a VibeSDK table the baseline store has rows in is held. An empty
+            // ops_events is no loss (events are merged), nor is an empty table the store never had.
+            var tables = Split(Encoding.UTF8.GetString(bytes)).Where(IsCreateTable).Select(TableOf).ToList();
+            notes.CertainlyBad = tables.Count == 0 || tables.Any(t => t is not null && _baselineTables.Contains(t)) ? "no rows (" + detail + ")" : null;
         }
         else
         {
@@ -651,7 +665,8 @@ internal sealed class ExportMutator
             {
                 db.Open();
                 Execute(db, "BEGIN");
-                foreach (var statement in file.Statements.Where(s => IsCreateTable(s) || IsInsert(s)))
+                // Variant 7 is a database without tables: only what an AUTOINCREMENT table leaves behind once dropped.
+                foreach (var statement in file.Statements.Where(s => variant != 7 && (IsCreateTable(s) || IsInsert(s))))
                 {
                     Execute(db, statement, ignoreErrors: true);
                 }
@@ -669,16 +684,8 @@ internal sealed class ExportMutator
                     4 => ("a table of 2,001 columns", "CREATE TABLE fuzz_wide (" + string.Join(", ", Enumerable.Range(0, 2001).Select(i => "c" + i.ToString(CultureInfo.InvariantCulture))) + "); INSERT INTO fuzz_wide (c0) VALUES (1);", "2,001 columns"),
                     5 => ($"every ops_events.{badColumn} := {Short(badValue)}", $"UPDATE ops_events SET {badColumn} = {badValue};", $"every ops_events.{badColumn} of {Short(badValue)}"),
                     6 => ("a table name with ANSI escapes", "CREATE TABLE \"\u001b[31mred\u001b[0m\" (x); INSERT INTO \"\u001b[31mred\u001b[0m\" VALUES (1);", null),
-                    _ => ("no tables at all", "", "no tables"),
+                    _ => ("no tables at all", "CREATE TABLE fuzz_gone (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO fuzz_gone DEFAULT VALUES; DROP TABLE fuzz_gone;", "no tables"),
                 };
-                if (variant == 7)
-                {
-                    foreach (var table in file.Statements.Where(IsCreateTable).Select(TableOf).OfType<string>().Distinct())
-                    {
-                        Execute(db, $"DROP TABLE \"{table}\"", ignoreErrors: true);
-                    }
-                }
-
                 if (sql.Length > 0 && !Execute(db, sql, ignoreErrors: true))
                 {
                     notes.CertainlyBad = null;

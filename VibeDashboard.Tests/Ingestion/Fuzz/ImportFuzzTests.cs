@@ -38,7 +38,7 @@ public sealed class ImportFuzzTests(ITestOutputHelper output)
         // Two stores side by side: an import is mostly one thread's work, and this machine has two cores.
         var workers = Enumerable.Range(0, 2).Select(async worker =>
         {
-            await using var harness = await FuzzHarness.CreateAsync(Fixtures.Wrangler("vibesdk-full.sql"), Now);
+            await using var harness = await FuzzHarness.CreateAsync(Path.Combine(AppContext.BaseDirectory, "TestData", ExportMutator.BaselineFixture), Now);
             for (var i = worker; i < Iterations; i += 2)
             {
                 tally.Add(await harness.RunAsync(mutator.Mutate(Seed, i)));
