@@ -18,9 +18,10 @@ public sealed class ImportFuzzTests(ITestOutputHelper output)
     /// <summary>
     /// A stack overflow cannot be caught in .NET: it ends the test process, and the whole suite with it. The suite
     /// therefore nests values at most this deep: far past Ingestion:MaxNestingDepth (32 by default, 1000 at most), so
-    /// the rejection path is exercised, yet shallow enough that the unfixed recursive parser survives it (measured on
-    /// the 2-core dev box: 10,000 deep survives in Debug, 20,000 in Release; 50,000 kills the process). The fuzz
-    /// command goes to 50,000 by default: there a parser without a depth limit shows as a dead process, not a count.
+    /// the rejection path is exercised, yet shallow enough that even the old recursive parser without a limit survived
+    /// it (measured on the 2-core dev box: 10,000 deep in Debug, 20,000 in Release; ~25,000 frames overflowed), so a
+    /// regression fails this test instead of killing the suite. The fuzz command goes to 50,000 by default: there a
+    /// parser without a depth limit shows as a dead process, and the command names the export it was importing.
     /// </summary>
     private const int MaxNestingDepth = 5_000;
 
