@@ -1,4 +1,3 @@
-using VibeDashboard.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace VibeDashboard.Tests.Ingestion.Fuzz;
@@ -57,9 +56,11 @@ public sealed class ImportFuzzTests(ITestOutputHelper output)
         var failures = tally.DistinctFailures() + "\n" + string.Join("\n", tally.Broken.Take(5).Select(b => b.Describe()));
         Assert.True(tally.Total.Crashed == 0, $"{tally.Total.Crashed} imports crashed (an exception escaped ImportFileAsync); first ones:\n{failures}\n{tally.Table()}");
         Assert.True(tally.Total.Broken == 0, $"{tally.Total.Broken} imports broke an invariant; first ones:\n{failures}\n{tally.Table()}");
-        // The mutator is worth its name only if it makes both: exports that still import and exports that must be refused.
+        // The mutator is worth its name only if it makes all three: exports that still import, ones that must be
+        // refused, and ones that would empty or halve a table the store holds.
         Assert.True(tally.Total.Imported > 0, "no mutated export imported");
         Assert.True(tally.Total.Rejected > 0, "no mutated export was rejected");
+        Assert.True(tally.Total.Held > 0, "no mutated export was held");
     }
 
     [Fact]
