@@ -306,6 +306,14 @@ internal sealed class ExportMutator
 
             case MutationKind.HostileEventValue:
             {
+                // Half the time among 200 more good events: one bad row is then under Ingestion:MaxQuarantinedFraction
+                // (1 %), so the quarantine, not the whole-export rejection, is what answers it.
+                var padded = random.Next(2) == 0;
+                if (padded)
+                {
+                    AddEvents(file, 200, i => $"'fz_pad_{i}',{1_764_000_000_000L + (i * 60_000L)},'agent','llm_call','pro','ok',{400 + i},0.001,'p','m'");
+                }
+
                 if (!file.TryPickInsert(random, "ops_events", out var index))
                 {
                     return "no ops_events INSERT";
@@ -321,7 +329,7 @@ internal sealed class ExportMutator
 
                 notes.CertainlyBad = bad ? $"ops_events.{column} of {Short(value)}" : null;
 
-                return $"ops_events.{column} := {Short(value)} (statement {index + 1})";
+                return $"ops_events.{column} := {Short(value)} (statement {index + 1}){(padded ? " among 200 more events" : "")}";
             }
 
             case MutationKind.HostileColumn:
@@ -519,12 +527,7 @@ internal sealed class ExportMutator
             {
                 // Cardinality: thousands of distinct tiers (and providers, models) must fold into "other", not into a 160 MB snapshot.
                 var rows = random.Next(100, 3000);
-                for (var i = 0; i < rows; i++)
-                {
-                    var at = 1_764_000_000_000L + (i * 9_973L % 86_400_000L);
-                    file.Statements.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"INSERT INTO \"ops_events\" (\"id\",\"occurred_at\",\"source\",\"event_type\",\"policy_tier\",\"status\",\"duration_ms\",\"cost_usd\",\"provider\",\"model\") VALUES('fz_{i}',{at},'agent','llm_call','tier_{i}','ok',{i % 900},0.001,'p{i % 997}','m{i}');"));
-                }
+                AddEvents(file, rows, i => $"'fz_{i}',{1_764_000_000_000L + (i * 9_973L % 86_400_000L)},'agent','llm_call','tier_{i}','ok',{i % 900},0.001,'p{i % 997}','m{i}'");
 
                 return $"{rows:N0} rows with distinct tiers";
             }
@@ -587,6 +590,16 @@ internal sealed class ExportMutator
 
             default:
                 return "unchanged";
+        }
+    }
+
+    /// <summary>Appends events with the columns id, occurred_at, source, event_type, policy_tier, status, duration_ms, cost_usd, provider, model.</summary>
+    private static void AddEvents(Dump file, int count, Func<int, string> values)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            file.Statements.Add(string.Create(CultureInfo.InvariantCulture,
+                $"INSERT INTO \"ops_events\" (\"id\",\"occurred_at\",\"source\",\"event_type\",\"policy_tier\",\"status\",\"duration_ms\",\"cost_usd\",\"provider\",\"model\") VALUES({values(i)});"));
         }
     }
 
