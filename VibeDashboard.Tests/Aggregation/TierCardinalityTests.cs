@@ -76,6 +76,25 @@ public sealed class TierCardinalityTests
     }
 
     [Fact]
+    public async Task A_tier_name_of_64_kilobytes_already_in_the_store_counts_under_other_and_keeps_the_snapshot_small()
+    {
+        var time = new FakeTimeProvider(Now);
+        await using var store = new TempStore(time: time);
+        var huge = new string('t', 65_535);
+        await InsertEventsAsync(store, [.. Enumerable.Range(0, 50).Select(i => Event(NowMs - 1000 - i, "probe", huge, status: "ok")),
+            Event(NowMs - 5000, "probe", "pro", status: "ok")]);
+
+        var aggregator = CreateAggregator(store, time);
+        await aggregator.TickAsync();
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(aggregator.Current, JsonSerializerOptions.Web);
+        Assert.True(json.Length < 1_000_000, $"snapshot is {json.Length:N0} bytes");
+        Assert.DoesNotContain(aggregator.Current.Metrics, m => m.Tier == huge);
+        Assert.Equal(50, aggregator.Current.Metric(MetricKeys.Availability, "1h", MetricEngine.OtherTier)!.Count);
+        Assert.Equal(1, aggregator.Current.Metric(MetricKeys.Availability, "1h", "pro")!.Count);
+    }
+
+    [Fact]
     public async Task Many_apps_and_instances_are_not_tiers_and_stay_exact()
     {
         // Apps and instances are per id and legitimately many: they are not bounded, and their metrics stay exact.

@@ -69,6 +69,7 @@ public sealed class ImportValidationTests : IAsyncLifetime
         { Row(status: "X'01'"), "status" },
         { Row(eventType: "NULL"), "event_type is missing" },
         { Row(message: "X'DEADBEEF'"), "message is a blob" },
+        { Row(eventType: "'" + new string('e', 300) + "'"), "MaxLabelBytes" },        // a label, grouped by and named in the snapshot
     };
 
     [Theory]

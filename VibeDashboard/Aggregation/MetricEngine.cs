@@ -264,6 +264,8 @@ internal sealed class MetricEngine
     /// The small index of a tier (0 for none), registering a tier seen for the first time while there is room
     /// (or, in a recompute, when it is among the counted top tiers); any other tier shares <see cref="OtherTier"/>.
     /// </summary>
+    internal const int MaxTierNameLength = 128;
+
     private int TierIndex(string? tier)
     {
         if (string.IsNullOrEmpty(tier))
@@ -276,7 +278,8 @@ internal sealed class MetricEngine
             return index;
         }
 
-        var own = !string.Equals(tier, OtherTier, StringComparison.Ordinal)
+        // A name longer than any real policy tier (a store written before the import bounded labels) is not shown.
+        var own = tier.Length <= MaxTierNameLength && !string.Equals(tier, OtherTier, StringComparison.Ordinal)
                   && ((_allowedTiers?.Contains(tier) ?? false)
                       || ((_allowedTiers is null || !_bulk) && _tierNames.Count - (_otherIndex > 0 ? 2 : 1) < _maxTiers));
         if (!own)

@@ -71,6 +71,10 @@ public sealed class IngestionOptions
     [Range(16, 1_073_741_824)]
     public int MaxEventTextBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The longest id or label in an ops_events row (every column but message and attrs_json), in UTF-8 bytes.</summary>
+    [Range(16, 1_073_741_824)]
+    public int MaxLabelBytes { get; set; } = 256;
+
     /// <summary>When more than this fraction of an export's ops_events rows is quarantined, the whole export is rejected.</summary>
     [Range(0d, 1d)]
     public double MaxQuarantinedFraction { get; set; } = 0.01;

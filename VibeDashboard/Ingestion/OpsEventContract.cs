@@ -31,6 +31,7 @@ internal sealed partial class OpsEventContract
     private readonly double _maxCostUsd;
     private readonly long _maxTokens;
     private readonly int _maxTextBytes;
+    private readonly int _maxLabelBytes;
 
     public OpsEventContract(IngestionOptions options, DateTimeOffset now)
     {
@@ -42,6 +43,7 @@ internal sealed partial class OpsEventContract
         _maxCostUsd = options.MaxCostUsd;
         _maxTokens = options.MaxTokens;
         _maxTextBytes = options.MaxEventTextBytes;
+        _maxLabelBytes = Math.Min(options.MaxLabelBytes, options.MaxEventTextBytes);
     }
 
     /// <summary>
@@ -59,7 +61,7 @@ internal sealed partial class OpsEventContract
                     return "id is empty";
                 }
 
-                if (TextReason(StoreSchema.OpsEventColumns[Id], s) is { } idReason)
+                if (TextReason(StoreSchema.OpsEventColumns[Id], s, _maxLabelBytes) is { } idReason)
                 {
                     return idReason;
                 }
@@ -84,7 +86,7 @@ internal sealed partial class OpsEventContract
             return values[EventType] is null or "" ? "event_type is missing" : $"event_type is {Kind(values[EventType])}, not text";
         }
 
-        if (TextReason("event_type", eventType) is { } eventReason)
+        if (TextReason("event_type", eventType, _maxLabelBytes) is { } eventReason)
         {
             return eventReason;
         }
@@ -118,7 +120,7 @@ internal sealed partial class OpsEventContract
             {
                 case null:
                     break;
-                case string s when TextReason(column, s) is { } reason:
+                case string s when TextReason(column, s, IsLabel(i) ? _maxLabelBytes : _maxTextBytes) is { } reason:
                     return reason;
                 case string:
                     break;
@@ -249,7 +251,13 @@ internal sealed partial class OpsEventContract
         return null;
     }
 
-    private string? TextReason(string column, string text)
+    // Every column but message and attrs_json is an id or a label the metrics group by (a policy_tier is a name in
+    // the snapshot): a 64 KB tier would make a megabyte of snapshot on its own.
+    private static bool IsLabel(int column) => StoreSchema.OpsEventColumns[column] is not ("message" or "attrs_json");
+
+    private string? TextReason(string column, string text) => TextReason(column, text, _maxTextBytes);
+
+    private static string? TextReason(string column, string text, int maxBytes)
     {
         var bytes = Utf8Length(text);
         if (bytes < 0)
@@ -257,8 +265,8 @@ internal sealed partial class OpsEventContract
             return $"{column} is not valid text (a lone UTF-16 surrogate)";
         }
 
-        return bytes > _maxTextBytes
-            ? $"{column} is {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, more than {_maxTextBytes.ToString("N0", CultureInfo.InvariantCulture)} (Ingestion:MaxEventTextBytes)"
+        return bytes > maxBytes
+            ? $"{column} is {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes, more than {maxBytes.ToString("N0", CultureInfo.InvariantCulture)} ({(column is "message" or "attrs_json" ? "Ingestion:MaxEventTextBytes" : "Ingestion:MaxLabelBytes")})"
             : null;
     }
 
