@@ -62,6 +62,29 @@ public sealed class TierCardinalityTests
     }
 
     [Fact]
+    public async Task An_export_with_twelve_thousand_tiers_imports_and_keeps_the_snapshot_under_a_megabyte()
+    {
+        var time = new FakeTimeProvider(Now);
+        await using var store = new TempStore(time: time);
+        var dump = new System.Text.StringBuilder("PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, policy_tier TEXT, status TEXT);\n");
+        for (var i = 0; i < 12_000; i++)
+        {
+            dump.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO \"ops_events\" VALUES('e{i}',{NowMs - 1000 - (i * 100)},'probe','tier-{i}','ok');\n");
+        }
+
+        var result = await store.ImportAsync(store.WriteFile("tiers.sql", dump.ToString()));
+        Assert.True(result.Succeeded, result.Record.Error);
+
+        var aggregator = CreateAggregator(store, time);
+        await aggregator.TickAsync();
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(aggregator.Current, JsonSerializerOptions.Web);
+        Assert.True(json.Length < 1_000_000, $"snapshot is {json.Length:N0} bytes");
+        Assert.Equal(33, aggregator.Current.Metrics.Select(m => m.Tier).OfType<string>().Distinct().Count());
+        Assert.Equal(12_000, aggregator.Current.Metric(MetricKeys.Availability, "30d")!.Count);
+    }
+
+    [Fact]
     public void Incremental_folds_give_new_tiers_a_slot_while_fewer_than_max_tiers_are_in_use()
     {
         var engine = new MetricEngine(new SloOptions().Effective, NowMs, maxTiers: 3);
