@@ -6,6 +6,11 @@ if (DashboardCli.IsCommand(args))
     return await DashboardCli.RunAsync(args, Console.Out, Console.Error);
 }
 
+if (DashboardCli.IsUnknownCommand(args))
+{
+    return DashboardCli.UnknownCommand(args, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVibeDashboard();
 var app = builder.Build();

@@ -171,4 +171,23 @@ public sealed class AggregatorResilienceTests : IAsyncLifetime
 
         Assert.Equal(8, aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 1000).Count);
     }
+
+    [Fact]
+    public async Task A_64_kilobyte_limiter_key_is_listed_shortened_and_a_negative_artifact_size_is_skipped()
+    {
+        var key = new string('k', 65_536);
+        await InsertEventsAsync(_store, [
+            Event(NowMs - 60_000, "rate_limit_exceeded", status: "error", attrs: $$"""{"limiter":"{{key}}"}"""),
+            Event(NowMs - 60_000, "artifact_stored", status: "ok", attrs: """{"bytes":-1e15}"""),
+            Event(NowMs - 60_000, "artifact_stored", status: "ok", attrs: """{"bytes":2048}"""),
+        ]);
+        var aggregator = CreateAggregator(_store, _time);
+        await aggregator.TickAsync();
+
+        var listed = Assert.Single(aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 10));
+        Assert.Equal(128, listed.Key.Length);
+        Assert.EndsWith("…", listed.Key);
+        Assert.Equal(2048, aggregator.Current.Metric(MetricKeys.ArtifactGrowth, "1h")!.Value);
+        Assert.Equal(1, aggregator.Current.SkippedValues);
+    }
 }

@@ -117,6 +117,26 @@ public sealed class TierCardinalityTests
         Assert.Equal(1, aggregator.Current.Metric(MetricKeys.Availability, "1h", "pro")!.Count);
     }
 
+    [Theory]
+    [InlineData("control")]
+    [InlineData("accents")]
+    public async Task Tier_names_that_json_escapes_six_fold_count_under_other_and_keep_the_snapshot_small(string kind)
+    {
+        var time = new FakeTimeProvider(Now);
+        await using var store = new TempStore(time: time);
+        // 40 tiers of names at the import's label limit that each JSON character of would be written as \uXXXX.
+        string Name(int i) => (kind == "control" ? new string('\u0001', 120) : new string('é', 128)) + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+        await InsertEventsAsync(store, [.. Enumerable.Range(0, 40).SelectMany(i => Enumerable.Range(0, 20).Select(j => Event(NowMs - 1000 - j, "llm_call", Name(i), status: "ok", cost: 0.5)))]);
+
+        var aggregator = CreateAggregator(store, time);
+        await aggregator.TickAsync();
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(aggregator.Current, JsonSerializerOptions.Web);
+        Assert.True(json.Length < 1_000_000, $"snapshot is {json.Length:N0} bytes");
+        Assert.Equal([MetricEngine.OtherTier], aggregator.Current.Metrics.Select(m => m.Tier).OfType<string>().Distinct());
+        Assert.Equal(800, aggregator.Current.Metric(MetricKeys.ProviderErrorRate, "1h", MetricEngine.OtherTier)!.Count);
+    }
+
     [Fact]
     public async Task Many_apps_and_instances_are_not_tiers_and_stay_exact()
     {

@@ -256,6 +256,50 @@ public sealed class DashboardCliTests : IAsyncLifetime
         Assert.Equal(10L, await _temp.CountAsync("auth_attempts"));
     }
 
+    [Fact]
+    public async Task Import_says_how_many_rows_were_quarantined_and_counts_only_the_rows_stored()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var rows = string.Concat(Enumerable.Range(0, 200).Select(i => $"INSERT INTO \"ops_events\" VALUES('e{i}',{at},'probe');\n"));
+        var path = _temp.WriteFile("one-bad.sql", "PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT, occurred_at INTEGER, event_type TEXT);\n"
+            + rows + "INSERT INTO \"ops_events\" VALUES('bad','10:00','probe');\n");
+
+        var (exit, output, _) = await RunAsync("import", path, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Ok, exit);
+        Assert.Matches(@"imported 200 rows in \d+\.\d\d s; 1 ops_events rows quarantined", output);
+    }
+
+    [Fact]
+    public async Task Importing_the_store_into_itself_is_refused_before_anything_is_written()
+    {
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        var before = await File.ReadAllBytesAsync(_temp.StorePath);
+
+        var (exit, _, error) = await RunAsync("import", _temp.StorePath, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Usage, exit);
+        Assert.Contains("is the store itself", OneLine(error));
+        Assert.Equal(before, await File.ReadAllBytesAsync(_temp.StorePath));
+    }
+
+    [Theory]
+    [InlineData(new[] { "imprt", "x.sql" }, true)]
+    [InlineData(new[] { "fuzz", "--iterations", "3" }, true)]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:5080" }, false)]
+    [InlineData(new[] { "Storage:Path=x.db" }, false)]
+    [InlineData(new string[0], false)]
+    public void A_first_argument_that_is_no_command_is_a_usage_error_instead_of_starting_the_server(string[] args, bool unknown)
+    {
+        Assert.Equal(unknown, DashboardCli.IsUnknownCommand(args));
+        if (unknown)
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(DashboardCli.Usage, DashboardCli.UnknownCommand(args, stderr));
+            Assert.Contains("unknown command", stderr.ToString());
+        }
+    }
+
     /// <summary>The single line written, asserting there is no second line (a stack trace, a hint).</summary>
     private static string OneLine(string text)
     {

@@ -166,7 +166,7 @@ internal static class AggregationReader
     private const string TopTiersSql = """
         SELECT CAST(policy_tier AS TEXT) FROM ops_events
         WHERE seq <= @maxSeq AND occurred_at >= @from AND policy_tier IS NOT NULL AND CAST(policy_tier AS TEXT) <> ''
-          AND length(CAST(policy_tier AS TEXT)) <= 128
+          AND length(CAST(policy_tier AS TEXT)) <= 64 AND CAST(policy_tier AS TEXT) NOT GLOB '*[^ -~]*'
         GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT @max
         """;
 

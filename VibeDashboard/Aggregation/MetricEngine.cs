@@ -264,7 +264,28 @@ internal sealed class MetricEngine
     /// The small index of a tier (0 for none), registering a tier seen for the first time while there is room
     /// (or, in a recompute, when it is among the counted top tiers); any other tier shares <see cref="OtherTier"/>.
     /// </summary>
-    internal const int MaxTierNameLength = 128;
+    internal const int MaxTierNameLength = 64;
+
+    // A tier with a slot of its own is named in ~112 metric entries of the snapshot: only short printable ASCII names
+    // get one, so that neither length nor JSON escaping (a control character or an é is six bytes there) can push the
+    // snapshot past its 1 MB bound. Real policy tiers (internal, free, pro, enterprise) are all like that.
+    internal static bool IsShowableTier(string tier)
+    {
+        if (tier.Length > MaxTierNameLength)
+        {
+            return false;
+        }
+
+        foreach (var c in tier)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private int TierIndex(string? tier)
     {
@@ -278,8 +299,7 @@ internal sealed class MetricEngine
             return index;
         }
 
-        // A name longer than any real policy tier (a store written before the import bounded labels) is not shown.
-        var own = tier.Length <= MaxTierNameLength && !string.Equals(tier, OtherTier, StringComparison.Ordinal)
+        var own = IsShowableTier(tier) && !string.Equals(tier, OtherTier, StringComparison.Ordinal)
                   && ((_allowedTiers?.Contains(tier) ?? false)
                       || ((_allowedTiers is null || !_bulk) && _tierNames.Count - (_otherIndex > 0 ? 2 : 1) < _maxTiers));
         if (!own)
@@ -314,13 +334,14 @@ internal sealed class MetricEngine
     /// <summary>The name a tier is counted under (its own, <see cref="OtherTier"/>, or null for none).</summary>
     private string? TierName(int index) => index == 0 ? null : _tierNames[index];
 
-    /// <summary>False (and counted) for an event the rollups cannot hold: a time out of range or a number that is not finite or absurdly large.</summary>
+    /// <summary>False (and counted) for an event the rollups cannot hold: a time out of range or a number that is negative, not finite or absurdly large.</summary>
     private bool Foldable(long at, params ReadOnlySpan<double?> values)
     {
         var ok = at >= MinFoldableMs && at <= _now + (24 * Rollup.HourMs);
         foreach (var value in values)
         {
-            ok &= value is null || (double.IsFinite(value.Value) && Math.Abs(value.Value) <= MaxFoldableValue);
+            // Durations, costs and sizes are never negative (the contract); a store written before the import checked it may hold one.
+            ok &= value is null || (double.IsFinite(value.Value) && value.Value >= 0 && value.Value <= MaxFoldableValue);
         }
 
         if (!ok)

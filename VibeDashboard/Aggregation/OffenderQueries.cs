@@ -43,6 +43,12 @@ internal static class OffenderQueries
                 WHERE lower(name) IN ('ip_address', 'identifier', 'success', 'attempted_at')) = 4
         """;
 
+    /// <summary>The longest key shown; keys are grouped by their full text, only the listing is shortened.</summary>
+    internal const int MaxShownKeyLength = 128;
+
+    // A limiter key is whatever the platform wrote: a 64 KB one would make the Security page a megabyte of text.
+    private static string Shown(string key) => key.Length <= MaxShownKeyLength ? key : string.Concat(key.AsSpan(0, MaxShownKeyLength - 1), "…");
+
     public static IReadOnlyList<Offender> Query(SqliteConnectionFactory connections, OffenderKind kind, long fromMs, int count)
     {
         // Synchronous by contract (IMetricsFeed); a GROUP BY over an indexed range of the store.
@@ -51,9 +57,9 @@ internal static class OffenderQueries
         switch (kind)
         {
             case OffenderKind.AppsByFixLoops:
-                return connection.Query<Row>(FixLoopsSql, args).Select(r => new Offender(r.Key ?? "", r.Count, null)).ToList();
+                return connection.Query<Row>(FixLoopsSql, args).Select(r => new Offender(Shown(r.Key ?? ""), r.Count, null)).ToList();
             case OffenderKind.LimiterKeysByBreaches:
-                return connection.Query<Row>(LimitersSql, args).Select(r => new Offender(r.Key ?? "(unknown)", r.Count, null)).ToList();
+                return connection.Query<Row>(LimitersSql, args).Select(r => new Offender(Shown(r.Key ?? "(unknown)"), r.Count, null)).ToList();
             default:
                 if (!connection.ExecuteScalar<bool>(HasAuthSql))
                 {
@@ -61,7 +67,7 @@ internal static class OffenderQueries
                 }
 
                 return connection.Query<Row>(AuthIpsSql, args)
-                    .Select(r => new Offender(r.Key ?? "", r.Count, r.Identifiers.ToString(CultureInfo.InvariantCulture) + (r.Identifiers == 1 ? " identifier" : " identifiers")))
+                    .Select(r => new Offender(Shown(r.Key ?? ""), r.Count, r.Identifiers.ToString(CultureInfo.InvariantCulture) + (r.Identifiers == 1 ? " identifier" : " identifiers")))
                     .ToList();
         }
     }

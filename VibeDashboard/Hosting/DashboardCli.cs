@@ -23,6 +23,12 @@ public static class DashboardCli
 
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "import" or "stats";
 
+    /// <summary>A first argument that is neither a command nor a switch (a typo such as <c>imprt</c>) must not start the server.</summary>
+    public static bool IsUnknownCommand(string[] args) => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].Contains('=');
+
+    public static int UnknownCommand(string[] args, TextWriter stderr) =>
+        UsageError(stderr, $"unknown command {ConsoleText.Escape(args[0])}: the commands are import <file> [--store <path>] [--allow-shrink] and stats [--store <path>]; no command runs the dashboard");
+
     /// <summary>
     /// Runs one command. Whatever happens it returns an exit code and writes one line per outcome, never a stack
     /// trace; everything it prints that came from an export or the file system goes through <see cref="ConsoleText"/>.
@@ -112,6 +118,14 @@ public static class DashboardCli
             return Failed;
         }
 
+        // Importing the store into itself would write the dashboard's tables into the user's file before anything
+        // could reject it.
+        var storePath = provider.GetRequiredService<IOptions<StorageOptions>>().Value.Path;
+        if (string.Equals(Path.GetFullPath(file), Path.GetFullPath(storePath), StringComparison.Ordinal))
+        {
+            return UsageError(stderr, $"{shownFile} is the store itself (--store / Storage:Path): import an export into a different store");
+        }
+
         ImportResult result;
         try
         {
@@ -140,7 +154,7 @@ public static class DashboardCli
             {
                 nameof(ImportOutcome.Rejected) => ("rejected", Rejected, ""),
                 // An import that would empty or halve a VibeSDK table (issue 8 item 5): the operator decides.
-                nameof(ImportOutcome.Held) => ("held", Rejected, $"; re-run with {AllowShrinkSwitch} to import it anyway"),
+                nameof(ImportOutcome.Held) => ("held", Rejected, ""), // the reason says how to apply it
                 _ => ("failed", Failed, ""),
             };
             await stderr.WriteLineAsync($"{kind}: {shownFile}: {ConsoleText.Escape(record.Error)}{hint}; the store is unchanged");
@@ -153,7 +167,11 @@ public static class DashboardCli
         }
 
         var seconds = (result.Record.DurationMs / 1000d).ToString("0.00", CultureInfo.InvariantCulture);
-        await stdout.WriteLineAsync($"imported {result.Record.TotalRows.ToString(CultureInfo.InvariantCulture)} rows in {seconds} s");
+        var quarantined = result.Record.QuarantinedRows;
+        var imported = (result.Record.TotalRows - quarantined).ToString(CultureInfo.InvariantCulture);
+        await stdout.WriteLineAsync(quarantined == 0
+            ? $"imported {imported} rows in {seconds} s"
+            : $"imported {imported} rows in {seconds} s; {quarantined.ToString(CultureInfo.InvariantCulture)} ops_events rows quarantined (they break the contract: see the Imports page)");
         return Ok;
     }
 

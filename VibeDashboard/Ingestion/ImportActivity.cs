@@ -33,6 +33,11 @@ public sealed class ImportActivity(ImportHistoryRepository history, QuarantineRe
             return new ApplyHeldResult(null, $"import {importId} is not held");
         }
 
+        if (await history.LastSuccessfulIdAsync(cancellationToken) > held.Id)
+        {
+            return new ApplyHeldResult(null, $"a newer export was imported after {Path.GetFileName(held.Source)} was held; applying the held one would replace newer data");
+        }
+
         if (!File.Exists(held.Source))
         {
             return new ApplyHeldResult(null, $"{Path.GetFileName(held.Source)} no longer exists");

@@ -59,8 +59,9 @@ public sealed partial class Imports : IAsyncDisposable
     {
         // Counting rows is cheap but not free: recount on new imports and, for the live demo, on new events.
         _history = await Activity.HistoryAsync(cancellationToken: _cts.Token);
-        // A held import can be applied while it is its source's latest: a later import of the file supersedes it.
-        _applicable = _history.Where(h => h.Held && !_history.Any(n => n.Id > h.Id && n.Source == h.Source)).Select(h => h.Id).ToHashSet();
+        // A held import can be applied while nothing replaced it: a later import of the same file, or any later
+        // successful import (exports often get a new name each day; applying an older one would undo it).
+        _applicable = _history.Where(h => h.Held && !_history.Any(n => n.Id > h.Id && (n.Source == h.Source || n.Succeeded))).Select(h => h.Id).ToHashSet();
         _tables = await Store.CountRowsAsync(_cts.Token);
         _loadedImportId = Status.LastImportId;
         _loading = false;
