@@ -35,7 +35,7 @@ public static class HealthEndpoints
             var importOk = last is null || last.Succeeded || last.Outcome == nameof(ImportOutcome.Held);
             checks["lastImport"] = last is null
                 ? new { ok = true, outcome = (string?)null, error = (string?)null, at = (DateTimeOffset?)null }
-                : new { ok = importOk, outcome = (string?)last.Outcome, error = last.Error, at = (DateTimeOffset?)last.StartedAtUtc };
+                : new { ok = importOk, outcome = (string?)last.Outcome, error = PublicError(last), at = (DateTimeOffset?)last.StartedAtUtc };
             ready &= importOk;
 
             var age = newest is null ? (TimeSpan?)null : now - newest.Value;
@@ -68,4 +68,17 @@ public static class HealthEndpoints
 
         return Results.Json(new { status = ready ? "ready" : "not_ready", checks }, statusCode: ready ? 200 : 503);
     }
+
+    /// <summary>
+    /// /readyz answers anyone: a rejection's reason quotes the export (a few characters at the error), so only where
+    /// it was is published here; the reason itself is on the Imports page. A failure's reason is about the store.
+    /// </summary>
+    private static string? PublicError(ImportRecord record) => record.Outcome switch
+    {
+        nameof(ImportOutcome.Rejected) => record.ErrorLine is { } line
+            ? $"rejected at line {line.ToString(System.Globalization.CultureInfo.InvariantCulture)} (the reason is on the Imports page)"
+            : "rejected (the reason is on the Imports page)",
+        nameof(ImportOutcome.Held) => "held: it would empty or halve a table (see the Imports page)",
+        _ => record.Error,
+    };
 }
