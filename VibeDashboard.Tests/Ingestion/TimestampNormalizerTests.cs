@@ -115,4 +115,12 @@ public sealed class TimestampNormalizerTests
     {
         Assert.Throws<FormatException>(() => TimestampNormalizer.ToUnixMs(new byte[] { 1, 2 }));
     }
+
+    [Theory]
+    [InlineData("2026-11-30T00:00:00.123456789Z", 1_795_996_800_123L)]
+    [InlineData("2026-11-30T00:00:00.12345678Z", 1_795_996_800_123L)]
+    [InlineData("2026-11-30T01:00:00.5+0100", 1_795_996_800_500L)]
+    [InlineData("2026-11-30T00:00:00+0000", 1_795_996_800_000L)]
+    public void Rfc3339_nanoseconds_and_basic_offsets_are_exact(string text, long expected) =>
+        Assert.Equal(expected, TimestampNormalizer.ToUnixMs(text));
 }

@@ -9,7 +9,7 @@ namespace VibeDashboard.Ingestion;
 /// The result is always an exact instant between the years 1 and 9999 or a <see cref="FormatException"/>:
 /// nothing saturates, overflows or is guessed from ambiguous text.
 /// </summary>
-public static class TimestampNormalizer
+public static partial class TimestampNormalizer
 {
     // 1e11 seconds is the year 5138 and 1e11 milliseconds is March 1973: everything below is seconds.
     private const long SecondsBelow = 100_000_000_000L;
@@ -98,6 +98,13 @@ public static class TimestampNormalizer
             return FromNumber(real);
         }
 
+        // RFC 3339 as Go and others write it (nanoseconds: 9 fractional digits) and ISO's basic offset (+0000) are
+        // exact too; .NET's formats stop at 7 digits and want +00:00, and sub-100 ns precision is below a millisecond.
+        if (s.Length > 27 || (s.Length > 19 && s[^5] is '+' or '-'))
+        {
+            s = IsoVariants().Replace(s, m => m.Groups["frac"].Success ? m.Groups["frac"].Value : $"{m.Groups["h"].Value}:{m.Groups["m"].Value}");
+        }
+
         if (DateTime.TryParseExact(s, UtcFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc))
         {
@@ -113,4 +120,7 @@ public static class TimestampNormalizer
     }
 
     private static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=:\d{2})(?<frac>\.\d{7})\d{1,2}(?=$|Z|[+-])|(?<=:\d{2}(?:\.\d{1,9})?)(?<h>[+-]\d{2})(?<m>\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex IsoVariants();
 }
