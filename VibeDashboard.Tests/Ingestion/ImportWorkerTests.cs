@@ -74,11 +74,13 @@ public sealed class ImportWorkerTests : IAsyncLifetime
         Assert.Equal(2, (await _temp.History.ListAsync()).Count);
     }
 
-    [Fact]
-    public async Task A_rejected_export_left_in_the_folder_is_not_rejected_again_after_a_restart()
+    [Theory]
+    [InlineData("PRAGMA defer_foreign_keys=TRUE;\nATTACH DATABASE 'x' AS x;\n")]
+    [InlineData("")]
+    public async Task A_rejected_export_left_in_the_folder_is_not_rejected_again_after_a_restart(string content)
     {
         var path = Path.Combine(_folder, "bad.sql");
-        File.WriteAllText(path, "PRAGMA defer_foreign_keys=TRUE;\nATTACH DATABASE 'x' AS x;\n");
+        File.WriteAllText(path, content);
         await _worker.ScanAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(3));
         Assert.False(Assert.Single(await _worker.ScanAsync(CancellationToken.None)).Succeeded);

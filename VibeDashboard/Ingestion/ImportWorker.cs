@@ -107,7 +107,10 @@ public sealed class ImportWorker(
         _files[path] = state with { Done = true };
         if (info.Length == 0)
         {
-            return await RecordEmptyAsync(path, cancellationToken);
+            // Known from the history after a restart too: an empty file left in the folder is rejected once.
+            return await history.LastDecidedHashAsync(Path.GetFullPath(path), cancellationToken) == EmptyHash
+                ? null
+                : await RecordEmptyAsync(path, cancellationToken);
         }
 
         // A SQLite input over the size cap is not hashed (a 20 GiB file would be read whole): the importer rejects it.
@@ -143,11 +146,15 @@ public sealed class ImportWorker(
             StartedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Outcome = nameof(ImportOutcome.Rejected),
             Error = "the file is empty (or not a regular file): no export to import",
+            ContentHash = EmptyHash,
         };
         record.Id = await history.AddAsync(record, cancellationToken: cancellationToken);
         logger.LogWarning("Rejected export {Source}: {Error}", record.Source, record.Error);
         return new ImportResult(record, []);
     }
+
+    /// <summary>SHA-256 of no bytes: what an empty file's rejection is recorded under.</summary>
+    private static readonly string EmptyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty));
 
     private bool IsOversizedSqliteInput(string path, long length) =>
         length > options.Value.MaxSqliteInputBytes && Importer.IsSqliteFile(path);
