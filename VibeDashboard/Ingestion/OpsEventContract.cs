@@ -325,6 +325,6 @@ internal sealed partial class OpsEventContract
     private static string Short(string s)
     {
         var cut = s.Length <= 40 ? s : s[..40] + "…";
-        return QuarantineExcerpt.Visible(cut);
+        return Utils.ConsoleText.Escape(cut);
     }
 }

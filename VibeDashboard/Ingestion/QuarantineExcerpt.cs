@@ -94,30 +94,4 @@ internal static class QuarantineExcerpt
 
         return sb?.ToString() ?? s;
     }
-
-    /// <summary>Text for a one-line reason: control characters as \uXXXX, lone surrogates as \uD800-style escapes.</summary>
-    public static string Visible(string s)
-    {
-        StringBuilder? sb = null;
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            var paired = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]);
-            if (char.IsControl(c) || (char.IsSurrogate(c) && !paired))
-            {
-                sb ??= new StringBuilder(s, 0, i, s.Length + 8);
-                sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
-                continue;
-            }
-
-            sb?.Append(c);
-            if (paired)
-            {
-                sb?.Append(s[i + 1]);
-                i++;
-            }
-        }
-
-        return sb?.ToString() ?? s;
-    }
 }
