@@ -32,7 +32,7 @@ public static class HealthEndpoints
             checks["store"] = new { ok = true };
 
             // A held export (it would empty or halve a table) waits for an operator; the data served is still whole.
-            var importOk = last is null || last.Succeeded || last.Outcome == nameof(ImportOutcome.Held);
+            var importOk = last is null || last.Succeeded || last.Held;
             checks["lastImport"] = last is null
                 ? new { ok = true, outcome = (string?)null, error = (string?)null, at = (DateTimeOffset?)null }
                 : new { ok = importOk, outcome = (string?)last.Outcome, error = PublicError(last), at = (DateTimeOffset?)last.StartedAtUtc };
