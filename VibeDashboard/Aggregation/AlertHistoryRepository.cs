@@ -6,31 +6,8 @@ namespace VibeDashboard.Aggregation;
 /// <summary>Alert state transitions, kept in the store's own <c>_vd_alert_history</c> so they survive restarts.</summary>
 public sealed class AlertHistoryRepository(SqliteConnectionFactory connections, StoreSchema schema)
 {
-    private const string CreateSql = """
-        CREATE TABLE IF NOT EXISTS _vd_alert_history (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at INTEGER NOT NULL,
-            slo_key TEXT NOT NULL,
-            from_state TEXT NOT NULL,
-            to_state TEXT NOT NULL,
-            reason TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_vd_alert_history_slo ON _vd_alert_history (slo_key, id);
-        """;
-
-    private int _ensured;
-
-    private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _ensured) == 1)
-        {
-            return;
-        }
-
-        await schema.EnsureCreatedAsync(cancellationToken);
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(CreateSql, cancellationToken: cancellationToken));
-        Volatile.Write(ref _ensured, 1);
-    }
+    // The table is migration 3 (Storage/Migrations/M0003_AlertHistory).
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => schema.EnsureCreatedAsync(cancellationToken);
 
     private const string InsertSql = """
         INSERT INTO _vd_alert_history (at, slo_key, from_state, to_state, reason) VALUES (@At, @SloKey, @From, @To, @Reason)

@@ -9,7 +9,8 @@ namespace VibeDashboard.Hosting;
 
 /// <summary>
 /// One-shot commands for cron jobs and scripts, sharing the store wiring with the web host:
-/// <c>import &lt;file&gt; [--store &lt;path&gt;] [--allow-shrink]</c> and <c>stats [--store &lt;path&gt;]</c>.
+/// <c>import &lt;file&gt; [--store &lt;path&gt;] [--allow-shrink]</c>, <c>stats [--store &lt;path&gt;]</c>, <c>tokens …</c>
+/// (<see cref="TokensCli"/>) and <c>audit verify</c> (<see cref="AuditCli"/>).
 /// Exit codes: 0 done, 1 import failed (I/O, store), 2 export rejected, 64 usage.
 /// </summary>
 public static class DashboardCli
@@ -19,15 +20,16 @@ public static class DashboardCli
     public const int Rejected = 2;
     public const int Usage = 64;
 
+
     private const string AllowShrinkSwitch = "--allow-shrink";
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "import" or "stats";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "import" or "stats" or "tokens" or "audit";
 
     /// <summary>A first argument that is neither a command nor a switch (a typo such as <c>imprt</c>) must not start the server.</summary>
     public static bool IsUnknownCommand(string[] args) => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].Contains('=');
 
     public static int UnknownCommand(string[] args, TextWriter stderr) =>
-        UsageError(stderr, $"unknown command {ConsoleText.Escape(args[0])}: the commands are import <file> [--store <path>] [--allow-shrink] and stats [--store <path>]; no command runs the dashboard");
+        UsageError(stderr, $"unknown command {ConsoleText.Escape(args[0])}: the commands are import <file> [--store <path>] [--allow-shrink], stats [--store <path>], {TokensCli.Usage} and {AuditCli.Usage}; no command runs the dashboard");
 
     /// <summary>
     /// Runs one command. Whatever happens it returns an exit code and writes one line per outcome, never a stack
@@ -37,6 +39,9 @@ public static class DashboardCli
     {
         var command = args[0];
         var rest = new List<string>();
+        // A command's own switches (tokens --name wall) are its arguments, not configuration keys.
+        var own = new List<string>();
+        var ownSwitches = command == "tokens" ? TokensCli.OwnSwitches : [];
         string? store = null;
         var allowShrink = false;
         for (var i = 1; i < args.Length; i++)
@@ -57,6 +62,16 @@ public static class DashboardCli
             else if (args[i] == AllowShrinkSwitch)
             {
                 allowShrink = true;
+            }
+            else if (ownSwitches.Contains(args[i]))
+            {
+                if (i + 1 >= args.Length)
+                {
+                    return UsageError(stderr, $"{args[i]} needs a value");
+                }
+
+                own.Add(args[i]);
+                own.Add(args[++i]);
             }
             else
             {
@@ -88,6 +103,7 @@ public static class DashboardCli
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddConfiguration(configuration.GetSection("Logging")).SetMinimumLevel(LogLevel.Error));
         services.AddVibeDashboardStore(configuration);
+        services.AddVibeDashboardOperations(configuration);
         await using var provider = services.BuildServiceProvider();
 
         try
@@ -105,6 +121,8 @@ public static class DashboardCli
             "import" when positional.Count == 1 => await ImportAsync(provider, positional[0], allowShrink, stdout, stderr, cancellationToken),
             "import" => UsageError(stderr, "usage: import <file> [--store <path>] [--allow-shrink]"),
             "stats" when positional.Count == 0 => await StatsAsync(provider, stdout, stderr, cancellationToken),
+            "tokens" => await TokensCli.RunAsync(provider, [.. positional, .. own], stdout, stderr, cancellationToken),
+            "audit" => await AuditCli.RunAsync(provider, positional, stdout, stderr, cancellationToken),
             _ => UsageError(stderr, "usage: stats [--store <path>]"),
         };
     }

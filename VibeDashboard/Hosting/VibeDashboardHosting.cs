@@ -23,6 +23,8 @@ public static class VibeDashboardHosting
         services.AddHostedService<ImportWorker>();
         services.AddHostedService<DemoLiveAppender>();
         services.AddVibeDashboardAggregation(builder.Configuration);
+        services.AddVibeDashboardOperations(builder.Configuration);
+        services.AddVibeDashboardAccess(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -67,11 +69,14 @@ public static class VibeDashboardHosting
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.UseAntiforgery();
         app.MapStaticAssets();
+        app.UseVibeDashboardAccess();
+        app.UseAntiforgery();
         app.MapThemeStylesheet();
         app.MapHealthEndpoints();
+        app.MapVibeDashboardAccess();
         app.MapVibeDashboardAggregation();
+        app.MapVibeDashboardOperations();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
