@@ -30,6 +30,8 @@ public static class VibeDashboardHosting
         services.AddMudServices();
         services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
+        services.AddScoped<CircuitClient>();
+        services.AddScoped<CommandSender>();
         services.AddSignalR();
         return builder;
     }
