@@ -8,6 +8,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Tests.Infrastructure;

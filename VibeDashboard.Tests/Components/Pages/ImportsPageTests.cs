@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using VibeDashboard.Components.Pages;
 using VibeDashboard.Configuration;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Components.Controls;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using VibeDashboard.Storage;
+using VibeDashboard.Model;
 
 namespace VibeDashboard.Components.Layout;
 
