@@ -44,7 +44,7 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         Services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
         Services.AddSingleton(Monitor);
-        Services.AddSingleton(Store.Services.GetRequiredService<VibeDashboard.Ingestion.ImportActivity>());
+        Services.AddSingleton(Store.Services.GetRequiredService<VibeDashboard.Model.ImportActivity>());
         Services.AddSingleton(Options.Create(Health));
     }
 

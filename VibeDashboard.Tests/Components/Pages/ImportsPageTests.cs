@@ -30,7 +30,7 @@ public sealed class ImportsPageTests : IAsyncLifetime
         await monitor.RefreshAsync();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Ingestion.ImportActivity>());
+        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Model.ImportActivity>());
         _context.Services.AddSingleton(_temp.Store);
         _context.Services.AddSingleton(monitor);
         _context.Services.AddSingleton<TimeProvider>(_time);
