@@ -11,16 +11,12 @@ namespace VibeDashboard.Aggregation;
 /// </summary>
 internal static class SloEvaluator
 {
-    public const string Ok = "ok";
-    public const string Ticket = "ticket";
-    public const string Page = "page";
-
     /// <summary>The windows a burn rate is published for (the SLO window itself is the budget).</summary>
     public static readonly IReadOnlyList<string> BurnWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
 
-    private static readonly (string Long, string Short, double Threshold, string State)[] Rules =
+    private static readonly (string Long, string Short, double Threshold, AlertState State)[] Rules =
     [
-        ("1h", "5m", 14.4, Page), ("6h", "30m", 6, Page), ("1d", "2h", 3, Ticket), ("3d", "6h", 1, Ticket),
+        ("1h", "5m", 14.4, AlertState.Page), ("6h", "30m", 6, AlertState.Page), ("1d", "2h", 3, AlertState.Ticket), ("3d", "6h", 1, AlertState.Ticket),
     ];
 
     public static (SloStatus Status, string Reason) Evaluate(MetricEngine engine, int index, AggregationOptions options)
@@ -42,12 +38,12 @@ internal static class SloEvaluator
             eligible[name] = total > 0 && total >= options.MinEventsFor(name);
         }
 
-        var state = Ok;
+        var state = AlertState.Ok;
         var reason = "no burn-rate rule fires";
         foreach (var (longWindow, shortWindow, threshold, ruleState) in Rules)
         {
             bool Over(string w) => eligible[w] && burns[w] > threshold;
-            if (Over(longWindow) && Over(shortWindow) && (state == Ok || ruleState == Page && state != Page))
+            if (Over(longWindow) && Over(shortWindow) && (state == AlertState.Ok || ruleState == AlertState.Page && state != AlertState.Page))
             {
                 state = ruleState;
                 reason = string.Create(CultureInfo.InvariantCulture,
