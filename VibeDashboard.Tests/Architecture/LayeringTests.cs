@@ -62,6 +62,19 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void Pages_read_feeds_and_send_commands_but_never_touch_a_repository()
+    {
+        var repositories = Types().That().ResideInNamespaceOrBelow(Root).And().HaveNameEndingWith("Repository")
+            .As("repositories");
+
+        Types().That().ResideInNamespaceOrBelow($"{Root}.Components")
+            .Or().ResideInNamespaceOrBelow($"__Blazor.{Root}.Components")
+            .Should().NotDependOnAny(repositories)
+            .Because("a page that writes through a repository skips the command pipeline's authorization and audit")
+            .Check(App);
+    }
+
+    [Fact]
     public void Every_folder_the_rules_name_exists()
     {
         // A renamed folder would make its rule pass vacuously.
