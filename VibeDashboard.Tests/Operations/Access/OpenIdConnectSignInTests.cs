@@ -12,6 +12,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Access;
+using VibeDashboard.Operations.Commands;
+using VibeDashboard.Utils;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Operations.Access;
@@ -46,7 +50,7 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
         Assert.Equal(HttpStatusCode.OK, flow.Completed.StatusCode);
         var page = await flow.Completed.Content.ReadAsStringAsync();
         Assert.Contains("""<meta http-equiv="refresh" content="0;url=/incidents?window=1h">""", page);
-        Assert.Contains(flow.Completed.Headers.GetValues("Set-Cookie"), c => c.StartsWith(AccessSchemes.Cookie + "=", StringComparison.Ordinal));
+        Assert.Contains(flow.Completed.Headers.GetValues("Set-Cookie"), c => c.StartsWith(fixture.SessionCookie + "=", StringComparison.Ordinal));
 
         var me = await browser.WhoAmIAsync();
         Assert.Equal("admin", me!.Role);
@@ -61,8 +65,10 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
     public async Task A_viewer_group_signs_in_as_viewer_and_the_highest_mapped_role_wins()
     {
         var viewer = fixture.NewBrowser();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await viewer.Dashboard.GetAsync("/api/snapshot")).StatusCode);
         await viewer.SignInAsync(Viewer);
         Assert.Equal("viewer", (await viewer.WhoAmIAsync())!.Role);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.Dashboard.GetAsync("/api/snapshot")).StatusCode);
 
         var both = fixture.NewBrowser();
         await both.SignInAsync(Viewer with { Subject = "u-both", Groups = ["vd-viewers", "vd-operators"] });
@@ -77,7 +83,7 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
 
         Assert.Equal(HttpStatusCode.Redirect, flow.Completed.StatusCode);
         Assert.Equal("/login?error=no_role", flow.Completed.Headers.Location!.OriginalString);
-        Assert.DoesNotContain(browser.CookieNames(), name => name == AccessSchemes.Cookie);
+        Assert.DoesNotContain(fixture.SessionCookie, browser.CookieNames());
         Assert.Null(await browser.WhoAmIAsync());
         Assert.NotNull(OpenIdConnectErrors.Describe(OpenIdConnectErrors.NoRole));
     }
@@ -208,10 +214,16 @@ public sealed class OpenIdConnectSignInFixture : IAsyncLifetime
             ["Auth:OpenIdConnect:Roles:Admin:0"] = "vd-admins",
         });
         App = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(OidcTestHost.Register));
-        _ = App.Server;
+
+        // Discovery and the signing keys, fetched once here rather than inside the first test.
+        var oidc = App.Services.GetRequiredService<IOptionsMonitor<OpenIdConnectOptions>>().Get(AccessSchemes.OpenIdConnect);
+        await oidc.ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
     }
 
     public OidcBrowser NewBrowser() => new(App, Provider);
+
+    /// <summary>The session cookie's name, as the host configured it.</summary>
+    public string SessionCookie => App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(AccessSchemes.Cookie).Cookie.Name!;
 
     public async Task DisposeAsync()
     {
@@ -225,32 +237,39 @@ public sealed class OpenIdConnectSignInFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// What the test host adds until the lead's sign-in core registers the cookie scheme, <c>/login</c> and the access
-/// directory: the two schemes, a config-only role mapping, and two test-only endpoints.
+/// What the test host adds: the OpenID Connect scheme while AccessHosting does not add it yet, a config-only access
+/// directory and a stub command pipeline while their helpers' branches have not landed (TryAdd: the real ones win
+/// once they do), and <c>/test/whoami</c>, which shows the session's claims.
 /// </summary>
 internal static class OidcTestHost
 {
     public static void Register(IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
-        services.AddAuthentication(AccessSchemes.Cookie)
-            .AddCookie(AccessSchemes.Cookie, options =>
-            {
-                options.Cookie.Name = AccessSchemes.Cookie;
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
-            })
-            .AddDashboardOpenIdConnect();
+        if (!services.Any(d => d.ImplementationType == typeof(OpenIdConnectPostConfigureOptions)))
+        {
+            services.AddAuthentication().AddDashboardOpenIdConnect();
+        }
+
         services.TryAddSingleton<IAccessDirectory, ConfigOnlyAccessDirectory>();
+        services.TryAddSingleton<ICommandPipeline, NoCommandPipeline>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Endpoints>();
+    }
+
+    private sealed class NoCommandPipeline : ICommandPipeline
+    {
+        public Task<CommandResult<TResult>> SendAsync<TResult>(ICommand<TResult> command, Actor actor, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("No command pipeline in the OpenID Connect tests.");
+
+        public Task<long> RecordRejectedAsync(string action, string targetType, string targetId, Actor actor, CommandOutcome outcome, string reason, CancellationToken cancellationToken = default) =>
+            Task.FromResult(0L);
+
+        public IDisposable Subscribe(Func<Task> committed) => new NoSubscription();
     }
 
     private sealed class Endpoints : Microsoft.AspNetCore.Hosting.IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Map("/test/login", login => login.Run(context => OpenIdConnectSignIn.ChallengeAsync(context, context.Request.Query["returnUrl"])));
             app.Map("/test/whoami", whoami => whoami.Run(async context =>
             {
                 var result = await context.AuthenticateAsync(AccessSchemes.Cookie);
@@ -289,12 +308,12 @@ internal static class OidcTestHost
         }
 
         public IDisposable Subscribe(Func<Task> changed) => new NoSubscription();
+    }
 
-        private sealed class NoSubscription : IDisposable
+    private sealed class NoSubscription : IDisposable
+    {
+        public void Dispose()
         {
-            public void Dispose()
-            {
-            }
         }
     }
 }
@@ -357,7 +376,7 @@ public sealed class OidcBrowser
     private async Task<(Uri Authorize, string Callback)> AuthorizeAsync(OidcTestUser? user, string returnUrl)
     {
         _provider.NextUser = user;
-        var challenge = await Dashboard.GetAsync("/test/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        var challenge = await Dashboard.GetAsync(DashboardUrls.LoginWithProviderPath + "?returnUrl=" + Uri.EscapeDataString(returnUrl));
         Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
         var authorize = challenge.Headers.Location!;
 

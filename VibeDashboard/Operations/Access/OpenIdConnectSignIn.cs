@@ -40,33 +40,12 @@ public static class OpenIdConnectSignIn
     }
 
     /// <summary>
-    /// For <c>/login?returnUrl=…</c> in OpenID Connect mode: sends the browser to the provider, and back to
-    /// <paramref name="returnUrl"/> once signed in (only a local path; anything else returns to <c>/</c>).
+    /// For <c>/login/oidc?returnUrl=…</c>: sends the browser to the provider, and back to <paramref name="returnUrl"/>
+    /// once signed in — only a path on this site (<see cref="SignInService.SafeReturnUrl"/>), so the sign-in is
+    /// no open redirect.
     /// </summary>
     public static Task ChallengeAsync(HttpContext context, string? returnUrl) =>
-        context.ChallengeAsync(AccessSchemes.OpenIdConnect, new AuthenticationProperties { RedirectUri = LocalReturnUrl(returnUrl) });
-
-    /// <summary>
-    /// <paramref name="returnUrl"/> when it is a path on this site, else <c>/</c>: an absolute URL, a
-    /// protocol-relative <c>//host</c> or <c>/\host</c> would make the sign-in an open redirect.
-    /// </summary>
-    public static string LocalReturnUrl(string? returnUrl)
-    {
-        if (string.IsNullOrEmpty(returnUrl) || returnUrl[0] != '/' || returnUrl.Any(char.IsControl))
-        {
-            return "/";
-        }
-
-        if (returnUrl.Length > 1 && returnUrl[1] is '/' or '\\')
-        {
-            return "/";
-        }
-
-        // Back to the sign-in page would only start another sign-in.
-        return returnUrl.StartsWith("/login", StringComparison.OrdinalIgnoreCase) && (returnUrl.Length == 6 || returnUrl[6] is '?' or '/' or '#')
-            ? "/"
-            : returnUrl;
-    }
+        context.ChallengeAsync(AccessSchemes.OpenIdConnect, new AuthenticationProperties { RedirectUri = SignInService.SafeReturnUrl(returnUrl) });
 
     /// <summary>
     /// The values of <paramref name="roleClaim"/>: one per claim (a JSON array in the token arrives as one claim per
@@ -223,7 +202,7 @@ public static class OpenIdConnectSignIn
         // Not a 302: the session cookie is SameSite=Strict, and a browser does not send it on a redirect chain that
         // began at the provider (cross-site), so a redirect would land signed-out and start the sign-in again.
         // A page that navigates on its own is a same-site navigation, which carries the cookie.
-        await WriteContinuePageAsync(context.Response, LocalReturnUrl(context.ReturnUri));
+        await WriteContinuePageAsync(context.Response, SignInService.SafeReturnUrl(context.ReturnUri));
         context.HandleResponse();
     }
 
