@@ -24,6 +24,15 @@ public sealed class OpenIdConnectRulesTests
     }
 
     [Fact]
+    public void An_unverified_email_maps_to_nothing_when_roles_are_mapped_by_email()
+    {
+        ClaimsPrincipal With(string verified) => new(new ClaimsIdentity([new Claim("email", "ada@example.com"), new Claim("email_verified", verified)], "test"));
+
+        Assert.Empty(OpenIdConnectSignIn.ProviderRoleValues(With("false"), "email"));
+        Assert.Equal(["ada@example.com"], OpenIdConnectSignIn.ProviderRoleValues(With("true"), "email"));
+    }
+
+    [Fact]
     public void The_name_falls_back_from_the_configured_claim_to_the_usual_ones()
     {
         ClaimsPrincipal With(params Claim[] claims) => new(new ClaimsIdentity(claims, "test"));

@@ -50,11 +50,19 @@ public static class OpenIdConnectSignIn
     /// <summary>
     /// The values of <paramref name="roleClaim"/>: one per claim (a JSON array in the token arrives as one claim per
     /// element), and a value that is itself a JSON array string (<c>["a","b"]</c>, as some providers send custom
-    /// claims) is split into its elements.
+    /// claims) is split into its elements. None when the claim is <c>email</c> and <c>email_verified</c> is false.
     /// </summary>
     public static IReadOnlyList<string> ProviderRoleValues(ClaimsPrincipal principal, string roleClaim)
     {
         var values = new List<string>();
+
+        // Mapping by address: an address the provider says it has not verified is anyone's to type in.
+        if (roleClaim == "email" && principal.FindFirst("email_verified")?.Value is { } verified
+            && string.Equals(verified, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return values;
+        }
+
         foreach (var claim in principal.FindAll(roleClaim))
         {
             var value = claim.Value.Trim();
