@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Commands;
+using VibeDashboard.Utils;
 
 namespace VibeDashboard.Operations.Access;
 
@@ -38,14 +39,6 @@ public static class OpenIdConnectSignIn
             .Configure<IOptions<AuthOptions>>((options, auth) => Configure(options, auth.Value.OpenIdConnect));
         return builder.AddOpenIdConnect(AccessSchemes.OpenIdConnect, "OpenID Connect", _ => { });
     }
-
-    /// <summary>
-    /// For <c>/login/oidc?returnUrl=…</c>: sends the browser to the provider, and back to <paramref name="returnUrl"/>
-    /// once signed in — only a path on this site (<see cref="SignInService.SafeReturnUrl"/>), so the sign-in is
-    /// no open redirect.
-    /// </summary>
-    public static Task ChallengeAsync(HttpContext context, string? returnUrl) =>
-        context.ChallengeAsync(AccessSchemes.OpenIdConnect, new AuthenticationProperties { RedirectUri = SignInService.SafeReturnUrl(returnUrl) });
 
     /// <summary>
     /// The values of <paramref name="roleClaim"/>: one per claim (a JSON array in the token arrives as one claim per
@@ -236,7 +229,7 @@ public static class OpenIdConnectSignIn
         _ => OpenIdConnectErrors.Failed,
     };
 
-    private static string LoginError(string code) => "/login?error=" + Uri.EscapeDataString(code);
+    private static string LoginError(string code) => DashboardUrls.Login(error: code);
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OpenIdConnectSignIn).FullName!);
