@@ -59,6 +59,7 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
         Assert.Equal("u-admin", me.Subject);
         Assert.Equal(Provider.Authority, me.Issuer);
         Assert.Equal(["staff", "vd-admins"], me.ProviderRoles.Order());
+        Assert.Equal(HttpStatusCode.OK, (await browser.Dashboard.GetAsync("/api/tokens")).StatusCode);
     }
 
     [Fact]
@@ -69,6 +70,7 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
         await viewer.SignInAsync(Viewer);
         Assert.Equal("viewer", (await viewer.WhoAmIAsync())!.Role);
         Assert.Equal(HttpStatusCode.OK, (await viewer.Dashboard.GetAsync("/api/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.Dashboard.GetAsync("/api/tokens")).StatusCode);
 
         var both = fixture.NewBrowser();
         await both.SignInAsync(Viewer with { Subject = "u-both", Groups = ["vd-viewers", "vd-operators"] });
@@ -86,6 +88,26 @@ public sealed class OpenIdConnectSignInTests(OpenIdConnectSignInFixture fixture)
         Assert.DoesNotContain(fixture.SessionCookie, browser.CookieNames());
         Assert.Null(await browser.WhoAmIAsync());
         Assert.NotNull(OpenIdConnectErrors.Describe(OpenIdConnectErrors.NoRole));
+    }
+
+    [Fact]
+    public async Task A_mapping_an_admin_lowers_or_removes_takes_effect_on_the_signed_in_persons_next_request()
+    {
+        var first = await fixture.SetMappingAsync("vd-leads", DashboardRole.Admin, expectedVersion: null);
+        var browser = fixture.NewBrowser();
+        await browser.SignInAsync(Viewer with { Subject = "u-lead", Groups = ["staff", "vd-leads"] });
+        Assert.Equal("admin", (await browser.WhoAmIAsync())!.Role);
+        Assert.Equal(HttpStatusCode.OK, (await browser.Dashboard.GetAsync("/api/tokens")).StatusCode);
+
+        var lowered = await fixture.SetMappingAsync("vd-leads", DashboardRole.Viewer, first.Version);
+
+        Assert.Equal("viewer", (await browser.WhoAmIAsync())!.Role);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.Dashboard.GetAsync("/api/tokens")).StatusCode);
+
+        await fixture.RemoveMappingAsync("vd-leads", lowered.Version);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.Dashboard.GetAsync("/api/snapshot")).StatusCode);
+        Assert.Null(await browser.WhoAmIAsync());
     }
 
     [Fact]
@@ -222,6 +244,24 @@ public sealed class OpenIdConnectSignInFixture : IAsyncLifetime
 
     public OidcBrowser NewBrowser() => new(App, Provider);
 
+    /// <summary>An admin's change to a role mapping, through the pipeline; the directory has reloaded when it returns.</summary>
+    public async Task<RoleMappingChange> SetMappingAsync(string value, DashboardRole role, long? expectedVersion)
+    {
+        var result = await App.Services.GetRequiredService<ICommandPipeline>()
+            .SendAsync(new SetRoleMappingCommand(value, role, expectedVersion), Actor.System("tests"));
+        Assert.True(result.Succeeded, result.Error);
+        await App.Services.GetRequiredService<AccessDirectory>().RefreshAsync();
+        return result.Value!;
+    }
+
+    public async Task RemoveMappingAsync(string value, long expectedVersion)
+    {
+        var result = await App.Services.GetRequiredService<ICommandPipeline>()
+            .SendAsync(new RemoveRoleMappingCommand(value, expectedVersion), Actor.System("tests"));
+        Assert.True(result.Succeeded, result.Error);
+        await App.Services.GetRequiredService<AccessDirectory>().RefreshAsync();
+    }
+
     /// <summary>The session cookie's name, as the host configured it.</summary>
     public string SessionCookie => App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(AccessSchemes.Cookie).Cookie.Name!;
 
@@ -237,9 +277,8 @@ public sealed class OpenIdConnectSignInFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// What the test host adds: the OpenID Connect scheme while AccessHosting does not add it yet, a config-only access
-/// directory and a stub command pipeline while their helpers' branches have not landed (TryAdd: the real ones win
-/// once they do), and <c>/test/whoami</c>, which shows the session's claims.
+/// What the test host adds: the OpenID Connect scheme while AccessHosting does not add it yet (skipped once it
+/// does), and <c>/test/whoami</c>, which shows the session's claims.
 /// </summary>
 internal static class OidcTestHost
 {
@@ -250,20 +289,7 @@ internal static class OidcTestHost
             services.AddAuthentication().AddDashboardOpenIdConnect();
         }
 
-        services.TryAddSingleton<IAccessDirectory, ConfigOnlyAccessDirectory>();
-        services.TryAddSingleton<ICommandPipeline, NoCommandPipeline>();
         services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Endpoints>();
-    }
-
-    private sealed class NoCommandPipeline : ICommandPipeline
-    {
-        public Task<CommandResult<TResult>> SendAsync<TResult>(ICommand<TResult> command, Actor actor, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("No command pipeline in the OpenID Connect tests.");
-
-        public Task<long> RecordRejectedAsync(string action, string targetType, string targetId, Actor actor, CommandOutcome outcome, string reason, CancellationToken cancellationToken = default) =>
-            Task.FromResult(0L);
-
-        public IDisposable Subscribe(Func<Task> committed) => new NoSubscription();
     }
 
     private sealed class Endpoints : Microsoft.AspNetCore.Hosting.IStartupFilter
@@ -289,32 +315,6 @@ internal static class OidcTestHost
             }));
             next(app);
         };
-    }
-
-    /// <summary>Config only (the tokens helper's directory overlays stored mappings on the same rule).</summary>
-    private sealed class ConfigOnlyAccessDirectory(IOptions<AuthOptions> options) : IAccessDirectory
-    {
-        public long Version => 0;
-
-        public ApiTokenIdentity? Authenticate(string presented) => null;
-
-        public ApiTokenIdentity? FindValid(string tokenId) => null;
-
-        public DashboardRole? RoleForProviderClaims(IReadOnlyCollection<string> values)
-        {
-            var roles = options.Value.OpenIdConnect.Roles;
-            bool Any(List<string> mapped) => mapped.Any(m => values.Contains(m, StringComparer.OrdinalIgnoreCase));
-            return Any(roles.Admin) ? DashboardRole.Admin : Any(roles.Operator) ? DashboardRole.Operator : Any(roles.Viewer) ? DashboardRole.Viewer : null;
-        }
-
-        public IDisposable Subscribe(Func<Task> changed) => new NoSubscription();
-    }
-
-    private sealed class NoSubscription : IDisposable
-    {
-        public void Dispose()
-        {
-        }
     }
 }
 
