@@ -1,6 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,15 +10,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
-using VibeDashboard.Utils;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using VibeDashboard.Tests.Infrastructure;
+using VibeDashboard.Utils;
 
 namespace VibeDashboard.Tests.Operations.Access;
 
@@ -289,10 +287,10 @@ internal static class OidcTestHost
             services.AddAuthentication().AddDashboardOpenIdConnect();
         }
 
-        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, Endpoints>();
+        services.AddTransient<IStartupFilter, Endpoints>();
     }
 
-    private sealed class Endpoints : Microsoft.AspNetCore.Hosting.IStartupFilter
+    private sealed class Endpoints : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
