@@ -64,6 +64,12 @@ public sealed class OpenIdConnectAuthOptions
     /// <summary>Claim values per dashboard role; a person gets the highest role any of their values maps to.</summary>
     public RoleMappingOptions Roles { get; set; } = new();
 
+    /// <summary>
+    /// Also read the userinfo endpoint after the code exchange, for providers that put the role claim there rather
+    /// than in the id token. Off by default: Cloudflare Access, Okta, Entra ID and Google put it in the id token.
+    /// </summary>
+    public bool GetClaimsFromUserInfoEndpoint { get; set; }
+
     /// <summary>Only for a provider on plain http during development or tests.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
