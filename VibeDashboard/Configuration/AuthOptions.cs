@@ -52,8 +52,11 @@ public sealed class OpenIdConnectAuthOptions
     /// <summary>A secret: set it through an environment variable or user secrets, never in a committed file.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Scopes requested besides <c>openid</c>.</summary>
-    public List<string> Scopes { get; set; } = ["profile", "email"];
+    /// <summary>
+    /// Scopes requested besides <c>openid profile email</c> (e.g. <c>groups</c>). Empty by default: configuration
+    /// binding appends to a list, so a non-empty default would be requested twice.
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
 
     /// <summary>The claim whose values are mapped to roles (<c>groups</c>, <c>roles</c>, …).</summary>
     public string RoleClaim { get; set; } = "groups";

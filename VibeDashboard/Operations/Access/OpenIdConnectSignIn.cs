@@ -135,7 +135,9 @@ public static class OpenIdConnectSignIn
         options.DisableTelemetry = true;
         options.Scope.Clear();
         options.Scope.Add(OpenIdConnectScope.OpenId);
-        foreach (var scope in settings.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal))
+        options.Scope.Add("profile");
+        options.Scope.Add(OpenIdConnectScope.Email);
+        foreach (var scope in settings.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).Where(s => !options.Scope.Contains(s)))
         {
             options.Scope.Add(scope);
         }
