@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Audit;
+using VibeDashboard.Operations.Commands;
 using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Operations.Access;
@@ -82,7 +83,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.Redirect)
         {
-            var location = response.Headers.Location!.OriginalString;
+            var location = Where(response);
             Assert.StartsWith(role is null ? "/login?returnUrl=" : "/forbidden", location);
         }
     }
@@ -95,11 +96,11 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         using var response = await viewer.PostAsJsonAsync("/api/tokens", new { name = "sneaky", role = "admin" });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        var entries = await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = "token.create" });
-        var denied = Assert.Single(entries, e => e.Outcome == "denied");
-        Assert.Equal("token", denied.ActorKind);
-        Assert.Equal("viewer", denied.ActorRole);
-        Assert.DoesNotContain(entries, e => e.Outcome == "ok" && e.TargetId == "sneaky");
+        var entries = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "token.create"))).Entries;
+        var denied = Assert.Single(entries, e => e.Outcome == CommandOutcome.Denied);
+        Assert.Equal(ActorKind.Token, denied.ActorKind);
+        Assert.Equal(DashboardRole.Viewer, denied.ActorRole);
+        Assert.DoesNotContain(entries, e => e.Outcome == CommandOutcome.Ok && e.TargetId == "sneaky");
     }
 
     [Fact]
@@ -110,8 +111,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         using var response = await anonymous.PostAsJsonAsync("/api/tokens", new { name = "nobody", role = "admin" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        var entries = await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery { Action = "token.create" });
-        var denied = Assert.Single(entries, e => e.Outcome == "denied");
+        var entries = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "token.create"))).Entries;
+        var denied = Assert.Single(entries, e => e.Outcome == CommandOutcome.Denied);
         Assert.Equal("anonymous", denied.ActorName);
     }
 
@@ -133,4 +134,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     private static DashboardRole Parse(string role) => DashboardRoles.TryParse(role, out var parsed) ? parsed : throw new ArgumentException(role);
+
+    /// <summary>Where a redirect sends the browser, as a local path and query (the server may write it absolute).</summary>
+    private static string Where(HttpResponseMessage response) => new Uri(new Uri("http://localhost"), response.Headers.Location!).PathAndQuery;
 }

@@ -25,7 +25,13 @@ public sealed class HubConnectionGuard(
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        _connections[context.Context.ConnectionId] = context.Context;
+        // Blazor's own circuit hub is left to CircuitRevalidation, which sends the page to sign-in; aborting its
+        // connection here would only leave the page retrying a reconnect that can no longer be let in.
+        if (!IsBlazorCircuit(context.Hub))
+        {
+            _connections[context.Context.ConnectionId] = context.Context;
+        }
+
         await next(context);
     }
 
@@ -34,6 +40,9 @@ public sealed class HubConnectionGuard(
         _connections.TryRemove(context.Context.ConnectionId, out _);
         await next(context, exception);
     }
+
+    private static bool IsBlazorCircuit(Hub hub) =>
+        hub.GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal) == true;
 
     /// <summary>Aborts every connection whose principal no longer holds; returns how many.</summary>
     public int Sweep()
