@@ -33,7 +33,7 @@ public sealed class SloAlertTests : IAsyncLifetime
         await InsertEventsAsync(_store, baseline);
         var aggregator = CreateAggregator(_store, _time);
         await aggregator.TickAsync();
-        Assert.Equal("ok", aggregator.Current.Slo("availability")!.Alert);
+        Assert.Equal(AlertState.Ok, aggregator.Current.Slo("availability")!.Alert);
 
         // An hour with one failed probe every other minute: 2.5 % errors, a 25× burn of a 99.9 % objective.
         var paged = -1;
@@ -42,14 +42,14 @@ public sealed class SloAlertTests : IAsyncLifetime
             await InsertEventsAsync(_store, Probes(_time.GetUtcNow().ToUnixTimeMilliseconds(), minute % 2 == 0 ? 1 : 0));
             _time.Advance(TimeSpan.FromMinutes(1));
             await aggregator.TickAsync();
-            if (paged < 0 && aggregator.Current.Slo("availability")!.Alert == "page")
+            if (paged < 0 && aggregator.Current.Slo("availability")!.Alert == AlertState.Page)
             {
                 paged = minute;
             }
         }
 
         var burning = aggregator.Current.Slo("availability")!;
-        Assert.Equal("page", burning.Alert);
+        Assert.Equal(AlertState.Page, burning.Alert);
         Assert.True(burning.BurnRates["1h"] > 14.4 && burning.BurnRates["5m"] > 14.4);
         // The 1h window must fill up with errors first: not paged before the 1h burn crossed 14.4 (~35 minutes in).
         Assert.InRange(paged, 30, 40);
@@ -63,9 +63,9 @@ public sealed class SloAlertTests : IAsyncLifetime
             await aggregator.TickAsync();
         }
 
-        Assert.Equal("ok", aggregator.Current.Slo("availability")!.Alert);
+        Assert.Equal(AlertState.Ok, aggregator.Current.Slo("availability")!.Alert);
         var history = aggregator.AlertHistory("availability");
-        Assert.Equal([("page", "ok"), ("ok", "page")], history.Select(t => (t.From, t.To)));
+        Assert.Equal([(AlertState.Page, AlertState.Ok), (AlertState.Ok, AlertState.Page)], history.Select(t => (t.From, t.To)));
         Assert.Contains("burn 1h", history[1].Reason, StringComparison.Ordinal);
 
         // Transitions are persisted: a new aggregator over the same store knows them and the current state.
@@ -86,12 +86,12 @@ public sealed class SloAlertTests : IAsyncLifetime
         await guarded.TickAsync();
         var status = guarded.Current.Slo("availability")!;
         Assert.True(status.BurnRates["1h"] > 14.4);
-        Assert.Equal("ok", status.Alert);
+        Assert.Equal(AlertState.Ok, status.Alert);
 
         // The same data without the guard pages: the guard, not the data, kept it quiet.
         var unguarded = CreateAggregator(_store, _time, new AggregationOptions { MinEventsForAlert = 0 });
         await unguarded.TickAsync();
-        Assert.Equal("page", unguarded.Current.Slo("availability")!.Alert);
+        Assert.Equal(AlertState.Page, unguarded.Current.Slo("availability")!.Alert);
     }
 
     [Fact]

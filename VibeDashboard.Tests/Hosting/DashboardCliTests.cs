@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using VibeDashboard.Hosting;
+using VibeDashboard.Ingestion;
 using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Hosting;

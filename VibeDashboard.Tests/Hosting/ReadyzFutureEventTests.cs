@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

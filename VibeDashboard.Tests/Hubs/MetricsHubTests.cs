@@ -67,7 +67,7 @@ public sealed class MetricsHubTests : IAsyncLifetime
         Assert.True(latest.Version > first.Version);
         var availability = latest.Metric(MetricKeys.Availability, "5m", "pro")!;
         Assert.Equal(6.0 / 7, availability.Value!.Value, 9);
-        Assert.Equal("ok", latest.Slo("availability")!.Alert);
+        Assert.Equal(AlertState.Ok, latest.Slo("availability")!.Alert);
     }
 
     [Fact]

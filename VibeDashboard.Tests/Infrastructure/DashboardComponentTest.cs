@@ -8,6 +8,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Tests.Infrastructure;
@@ -43,7 +44,7 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         Services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
         Services.AddSingleton(Monitor);
-        Services.AddSingleton(Store.Services.GetRequiredService<VibeDashboard.Ingestion.ImportActivity>());
+        Services.AddSingleton(Store.Services.GetRequiredService<VibeDashboard.Model.ImportActivity>());
         Services.AddSingleton(Options.Create(Health));
     }
 

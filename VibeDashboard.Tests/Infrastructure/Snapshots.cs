@@ -7,7 +7,7 @@ public static class Snapshots
 {
     public static readonly DateTimeOffset At = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
 
-    public static SloStatus Slo(string key, string alert = "ok", double sli = 0.9995, double objective = 0.999, double budget = 0.8, double burn1h = 0.5, double burn6h = 0.4, long total = 10_000) =>
+    public static SloStatus Slo(string key, AlertState alert = AlertState.Ok, double sli = 0.9995, double objective = 0.999, double budget = 0.8, double burn1h = 0.5, double burn6h = 0.4, long total = 10_000) =>
         new(key, key.Replace('_', ' '), objective, sli, budget, budget * 43.2, budget * total * (1 - objective), new Dictionary<string, double?>
         {
             ["5m"] = burn1h, ["30m"] = burn1h, ["1h"] = burn1h, ["2h"] = burn6h, ["6h"] = burn6h, ["1d"] = burn6h, ["3d"] = burn6h,

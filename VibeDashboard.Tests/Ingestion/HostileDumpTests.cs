@@ -1,4 +1,5 @@
 using System.Text;
+using VibeDashboard.Ingestion;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

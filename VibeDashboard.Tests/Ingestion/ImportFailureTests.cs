@@ -1,3 +1,4 @@
+using VibeDashboard.Ingestion;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using VibeDashboard.Ingestion;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 

@@ -57,11 +57,11 @@ public sealed class ValueFormatTests
 public sealed class StateToneTests
 {
     [Theory]
-    [InlineData("page", StateTone.Critical)]
-    [InlineData("ticket", StateTone.Warning)]
-    [InlineData("ok", StateTone.Ok)]
+    [InlineData(AlertState.Page, StateTone.Critical)]
+    [InlineData(AlertState.Ticket, StateTone.Warning)]
+    [InlineData(AlertState.Ok, StateTone.Ok)]
     [InlineData(null, StateTone.Unknown)]
-    public void Alert_states_map_to_tones(string? alert, StateTone tone) => Assert.Equal(tone, StateTones.FromAlert(alert));
+    public void Alert_states_map_to_tones(AlertState? alert, StateTone tone) => Assert.Equal(tone, StateTones.FromAlert(alert));
 
     [Theory]
     [InlineData(-0.2, StateTone.Critical)]
@@ -73,8 +73,8 @@ public sealed class StateToneTests
     [Fact]
     public void A_card_takes_the_worse_of_alert_and_budget_and_no_traffic_is_not_green()
     {
-        Assert.Equal(StateTone.Critical, SloCardModel.From(Infrastructure.Snapshots.Slo("a", alert: "ticket", budget: -0.1)).Tone);
-        Assert.Equal(StateTone.Warning, SloCardModel.From(Infrastructure.Snapshots.Slo("a", alert: "ok", budget: 0.1)).Tone);
+        Assert.Equal(StateTone.Critical, SloCardModel.From(Infrastructure.Snapshots.Slo("a", alert: AlertState.Ticket, budget: -0.1)).Tone);
+        Assert.Equal(StateTone.Warning, SloCardModel.From(Infrastructure.Snapshots.Slo("a", alert: AlertState.Ok, budget: 0.1)).Tone);
         Assert.Equal(StateTone.Unknown, SloCardModel.From(Infrastructure.Snapshots.Slo("a", total: 0)).Tone);
     }
 }

@@ -17,7 +17,7 @@ public sealed class AlertHistoryRepository(SqliteConnectionFactory connections, 
     {
         await EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = transitions.Select(t => new { At = t.At.ToUnixTimeMilliseconds(), t.SloKey, t.From, t.To, t.Reason });
+        var rows = transitions.Select(t => new { At = t.At.ToUnixTimeMilliseconds(), t.SloKey, From = t.From.Name(), To = t.To.Name(), t.Reason });
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, rows, cancellationToken: cancellationToken));
     }
 
@@ -32,7 +32,17 @@ public sealed class AlertHistoryRepository(SqliteConnectionFactory connections, 
         await EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(RecentSql, new { limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new AlertTransition(DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs), r.SloKey, r.From, r.To, r.Reason)).ToList();
+        var transitions = new List<AlertTransition>();
+        foreach (var r in rows)
+        {
+            // A state this version does not know (a newer one wrote it) is skipped rather than misread.
+            if (AlertStates.TryParse(r.From, out var from) && AlertStates.TryParse(r.To, out var to))
+            {
+                transitions.Add(new AlertTransition(DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs), r.SloKey, from, to, r.Reason));
+            }
+        }
+
+        return transitions;
     }
 
     private sealed class Row

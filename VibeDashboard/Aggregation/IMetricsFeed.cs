@@ -27,7 +27,7 @@ public sealed record SeriesPoint(DateTimeOffset At, double? Value, long Count, d
 
 public sealed record SloPoint(DateTimeOffset At, double? Sli, double? BurnRate, double? BudgetRemaining);
 
-public sealed record AlertTransition(DateTimeOffset At, string SloKey, string From, string To, string Reason);
+public sealed record AlertTransition(DateTimeOffset At, string SloKey, AlertState From, AlertState To, string Reason);
 
 public sealed record Offender(string Key, long Count, string? Detail);
 

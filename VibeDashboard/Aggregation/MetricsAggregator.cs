@@ -29,7 +29,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     private readonly ThrottledSubscriptions _subscriptions;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _tickGate = new(1, 1);
-    private readonly Dictionary<string, string> _alertStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AlertState> _alertStates = new(StringComparer.Ordinal);
     private readonly List<AlertTransition> _transitions = [];
     private readonly ConcurrentDictionary<(string, DashboardRange, string?), IReadOnlyList<SeriesPoint>> _seriesCache = new();
     private readonly ConcurrentDictionary<(OffenderKind, DashboardRange, int), (long At, IReadOnlyList<Offender> Rows)> _offenderCache = new();
@@ -329,7 +329,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
                 var (evaluated, reason) = SloEvaluator.Evaluate(_engine, i, _options);
                 var status = FiniteSlo(evaluated);
                 slos.Add(status);
-                var before = _alertStates.GetValueOrDefault(status.Key, SloEvaluator.Ok);
+                var before = _alertStates.GetValueOrDefault(status.Key, AlertState.Ok);
                 if (before != status.Alert)
                 {
                     _alertStates[status.Key] = status.Alert;

@@ -3,6 +3,21 @@ using VibeDashboard.Configuration;
 
 namespace VibeDashboard.Aggregation;
 
+/// <summary>One multiwindow burn-rate rule: both windows burning faster than the threshold raise the state.</summary>
+public sealed record BurnRule(string LongWindow, string ShortWindow, double Threshold, AlertState State);
+
+/// <summary>The playbook's rules and windows, in its order; the evaluator, the charts and the burn table read them here.</summary>
+public static class BurnRules
+{
+    public static readonly IReadOnlyList<BurnRule> All =
+    [
+        new("1h", "5m", 14.4, AlertState.Page), new("6h", "30m", 6, AlertState.Page), new("1d", "2h", 3, AlertState.Ticket), new("3d", "6h", 1, AlertState.Ticket),
+    ];
+
+    /// <summary>The windows a burn rate is published for (the SLO window itself is the budget).</summary>
+    public static readonly IReadOnlyList<string> Windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+}
+
 /// <summary>
 /// SLO maths (BRIEF.md): burn rate = error ratio ÷ (1 − objective); multiwindow, multi-burn-rate alerts for a
 /// 30-day SLO: page when (1h &gt; 14.4 and 5m &gt; 14.4) or (6h &gt; 6 and 30m &gt; 6); ticket when
@@ -11,18 +26,6 @@ namespace VibeDashboard.Aggregation;
 /// </summary>
 internal static class SloEvaluator
 {
-    public const string Ok = "ok";
-    public const string Ticket = "ticket";
-    public const string Page = "page";
-
-    /// <summary>The windows a burn rate is published for (the SLO window itself is the budget).</summary>
-    public static readonly IReadOnlyList<string> BurnWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
-
-    private static readonly (string Long, string Short, double Threshold, string State)[] Rules =
-    [
-        ("1h", "5m", 14.4, Page), ("6h", "30m", 6, Page), ("1d", "2h", 3, Ticket), ("3d", "6h", 1, Ticket),
-    ];
-
     public static (SloStatus Status, string Reason) Evaluate(MetricEngine engine, int index, AggregationOptions options)
     {
         var slo = engine.Slos[index];
@@ -32,7 +35,7 @@ internal static class SloEvaluator
         for (var w = 0; w < Windows.All.Count; w++)
         {
             var name = Windows.All[w].Name;
-            if (!BurnWindows.Contains(name))
+            if (!BurnRules.Windows.Contains(name))
             {
                 continue;
             }
@@ -42,12 +45,12 @@ internal static class SloEvaluator
             eligible[name] = total > 0 && total >= options.MinEventsFor(name);
         }
 
-        var state = Ok;
+        var state = AlertState.Ok;
         var reason = "no burn-rate rule fires";
-        foreach (var (longWindow, shortWindow, threshold, ruleState) in Rules)
+        foreach (var (longWindow, shortWindow, threshold, ruleState) in BurnRules.All)
         {
             bool Over(string w) => eligible[w] && burns[w] > threshold;
-            if (Over(longWindow) && Over(shortWindow) && (state == Ok || ruleState == Page && state != Page))
+            if (Over(longWindow) && Over(shortWindow) && (state == AlertState.Ok || ruleState == AlertState.Page && state != AlertState.Page))
             {
                 state = ruleState;
                 reason = string.Create(CultureInfo.InvariantCulture,

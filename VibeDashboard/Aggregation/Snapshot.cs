@@ -45,7 +45,7 @@ public sealed record MetricValue(string Key, string Window, string? Tier, double
 /// <summary>
 /// An SLO's state. <see cref="Sli"/> and <see cref="BudgetRemaining"/> (fraction of the 30-day error budget
 /// left, may go negative) are over the SLO window; <see cref="BurnRates"/> per alert window ("5m" … "3d");
-/// <see cref="Alert"/> is "ok", "ticket" or "page".
+/// <see cref="Alert"/> is <c>"ok"</c>, <c>"ticket"</c> or <c>"page"</c> on the wire.
 /// </summary>
 public sealed record SloStatus(
     string Key,
@@ -56,7 +56,7 @@ public sealed record SloStatus(
     double? BudgetRemainingMinutes,
     double? BudgetRemainingEvents,
     IReadOnlyDictionary<string, double?> BurnRates,
-    string Alert,
+    AlertState Alert,
     long Good,
     long Total);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
+using VibeDashboard.Ingestion;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Hosting;

@@ -5,6 +5,7 @@ using VibeDashboard.Components.Layout;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
 using VibeDashboard.Ingestion.Demo;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Hosting;

@@ -12,7 +12,7 @@ public sealed record SloCardModel(
     double? BudgetFraction,
     string Burn1h,
     string Burn6h,
-    string Alert,
+    AlertState Alert,
     StateTone Tone,
     StateTone BudgetTone,
     long Total)
@@ -61,7 +61,7 @@ public sealed record MetricHeadline(MetricInfo Metric, string Value, string? Per
 public sealed record AreaTileModel(MetricArea Area, IReadOnlyList<MetricHeadline> Headlines);
 
 /// <summary>An SLO whose alert is not ok, for the strip at the top of the overview.</summary>
-public sealed record AlertModel(string SloKey, string Name, string Alert, StateTone Tone, string Text);
+public sealed record AlertModel(string SloKey, string Name, AlertState Alert, StateTone Tone, string Text);
 
 /// <summary>Everything the overview shows, built from one snapshot (pure; the page only renders it).</summary>
 public sealed record OverviewModel(long Version, string Window, IReadOnlyList<AlertModel> Alerts, IReadOnlyList<SloCardModel> Slos, IReadOnlyList<AreaTileModel> Areas)
@@ -72,8 +72,8 @@ public sealed record OverviewModel(long Version, string Window, IReadOnlyList<Al
     {
         var slos = snapshot.Slos.Select(SloCardModel.From).ToList();
         var alerts = snapshot.Slos
-            .Where(s => s.Alert is "page" or "ticket")
-            .OrderByDescending(s => s.Alert == "page")
+            .Where(s => s.Alert is AlertState.Page or AlertState.Ticket)
+            .OrderByDescending(s => s.Alert == AlertState.Page)
             .ThenBy(s => s.Key, StringComparer.Ordinal)
             .Select(s => new AlertModel(
                 s.Key,

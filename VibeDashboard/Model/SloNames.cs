@@ -1,3 +1,6 @@
+using System.Globalization;
+using VibeDashboard.Aggregation;
+
 namespace VibeDashboard.Model;
 
 /// <summary>What the UI needs to know about an SLO beyond the snapshot: the metric it is measured on.</summary>
@@ -13,10 +16,10 @@ public static class SloCatalog
 
     /// <summary>The multiwindow burn-rate thresholds of BRIEF.md, drawn on every burn chart.</summary>
     public static readonly IReadOnlyList<(double Rate, string Label)> BurnThresholds =
-        [(14.4, "14.4× page (1h)"), (6, "6× page (6h)"), (3, "3× ticket (1d)"), (1, "1× ticket (3d)")];
+        [.. BurnRules.All.Select(r => (r.Threshold, $"{r.Threshold.ToString("0.#", CultureInfo.InvariantCulture)}× {r.State.Name()} ({r.LongWindow})"))];
 
     /// <summary>Alert windows in the order of the playbook's rules.</summary>
-    public static readonly IReadOnlyList<string> BurnWindows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+    public static readonly IReadOnlyList<string> BurnWindows = BurnRules.Windows;
 
     /// <summary>The metric an SLO is measured on (null for SLOs configured beyond the defaults).</summary>
     public static MetricInfo? MetricOf(string sloKey) => sloKey switch

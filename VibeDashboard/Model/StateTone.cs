@@ -1,3 +1,5 @@
+using VibeDashboard.Aggregation;
+
 namespace VibeDashboard.Model;
 
 /// <summary>How alarming something is; components map it to the theme's colours (Model holds no UI types).</summary>
@@ -11,12 +13,12 @@ public enum StateTone
 
 public static class StateTones
 {
-    /// <summary>The aggregator's alert states: "ok", "ticket", "page".</summary>
-    public static StateTone FromAlert(string? alert) => alert switch
+    /// <summary>The aggregator's alert states; null (no state yet) is unknown.</summary>
+    public static StateTone FromAlert(AlertState? alert) => alert switch
     {
-        "page" => StateTone.Critical,
-        "ticket" => StateTone.Warning,
-        "ok" => StateTone.Ok,
+        AlertState.Page => StateTone.Critical,
+        AlertState.Ticket => StateTone.Warning,
+        AlertState.Ok => StateTone.Ok,
         _ => StateTone.Unknown,
     };
 
@@ -50,11 +52,11 @@ public static class StateTones
     };
 
     /// <summary>Alert wording of the playbook.</summary>
-    public static string AlertLabel(string? alert) => alert switch
+    public static string AlertLabel(AlertState? alert) => alert switch
     {
-        "page" => "PAGE",
-        "ticket" => "TICKET",
-        "ok" => "OK",
+        AlertState.Page => "PAGE",
+        AlertState.Ticket => "TICKET",
+        AlertState.Ok => "OK",
         _ => "NO DATA",
     };
 }

@@ -1,15 +1,5 @@
 namespace VibeDashboard.Storage;
 
-public enum ImportOutcome
-{
-    Succeeded,
-    Rejected,
-    Failed,
-
-    /// <summary>Read completely but not applied: it would empty a VibeSDK table or shrink it by more than half (the reason says which).</summary>
-    Held,
-}
-
 /// <summary>One row of the import history. Settable properties: Dapper maps SQLite's Int64 into them.</summary>
 public sealed class ImportRecord
 {
@@ -21,7 +11,13 @@ public sealed class ImportRecord
     public string RowsJson { get; set; } = "{}";
     public long TotalRows { get; set; }
     public long NewEvents { get; set; }
-    public string Outcome { get; set; } = nameof(ImportOutcome.Succeeded);
+
+    /// <summary>
+    /// The name of an <c>ImportOutcome</c> (Ingestion's vocabulary: the importer decides it); stored as text, read
+    /// typed through Ingestion's <c>ImportRecordOutcome</c>.
+    /// </summary>
+    public string Outcome { get; set; } = "Succeeded";
+
     public string? Error { get; set; }
     public long? ErrorLine { get; set; }
 
@@ -29,10 +25,6 @@ public sealed class ImportRecord
     public long QuarantinedRows { get; set; }
 
     public DateTimeOffset StartedAtUtc => DateTimeOffset.FromUnixTimeMilliseconds(StartedAt);
-
-    public bool Succeeded => Outcome == nameof(ImportOutcome.Succeeded);
-
-    public bool Held => Outcome == nameof(ImportOutcome.Held);
 
     public IReadOnlyDictionary<string, long> Rows =>
         System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(RowsJson) ?? [];

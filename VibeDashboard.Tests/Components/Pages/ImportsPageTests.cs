@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using VibeDashboard.Components.Pages;
 using VibeDashboard.Configuration;
+using VibeDashboard.Model;
 using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 
@@ -29,7 +30,7 @@ public sealed class ImportsPageTests : IAsyncLifetime
         await monitor.RefreshAsync();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
-        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Ingestion.ImportActivity>());
+        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Model.ImportActivity>());
         _context.Services.AddSingleton(_temp.Store);
         _context.Services.AddSingleton(monitor);
         _context.Services.AddSingleton<TimeProvider>(_time);

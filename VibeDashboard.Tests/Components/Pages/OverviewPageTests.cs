@@ -76,7 +76,7 @@ public sealed class OverviewPageTests : DashboardComponentTest
     [Fact]
     public void Alerts_sit_at_the_top_with_pages_before_tickets()
     {
-        Feed.Current = Build(1, slos: [Slo("availability", alert: "ticket", burn1h: 4), Slo("provider_success", alert: "page", burn1h: 20, budget: -0.1), Slo("d1_query_latency")]);
+        Feed.Current = Build(1, slos: [Slo("availability", alert: AlertState.Ticket, burn1h: 4), Slo("provider_success", alert: AlertState.Page, burn1h: 20, budget: -0.1), Slo("d1_query_latency")]);
 
         var page = Render<Overview>();
 

@@ -15,12 +15,12 @@ public sealed class SloDetailPageTests : DashboardComponentTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Feed.Current = Build(1, slos: [Slo("availability", alert: "page", burn1h: 15, burn6h: 7, budget: 0.1)]);
+        Feed.Current = Build(1, slos: [Slo("availability", alert: AlertState.Page, burn1h: 15, burn6h: 7, budget: 0.1)]);
         Feed.SloSeriesSource = (_, range) => SloPoints(10, At);
         Feed.Alerts["availability"] =
         [
-            new AlertTransition(At.AddMinutes(-5), "availability", "ticket", "page", "1h and 5m above 14.4"),
-            new AlertTransition(At.AddHours(-2), "availability", "ok", "ticket", "1d and 2h above 3"),
+            new AlertTransition(At.AddMinutes(-5), "availability", AlertState.Ticket, AlertState.Page, "1h and 5m above 14.4"),
+            new AlertTransition(At.AddHours(-2), "availability", AlertState.Ok, AlertState.Ticket, "1d and 2h above 3"),
         ];
     }
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Model;
-using VibeDashboard.Storage;
 
 namespace VibeDashboard.Components.Controls;
 

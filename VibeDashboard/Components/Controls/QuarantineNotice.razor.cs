@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using VibeDashboard.Ingestion;
-using VibeDashboard.Storage;
+using VibeDashboard.Model;
 
 namespace VibeDashboard.Components.Controls;
 
@@ -12,7 +11,7 @@ namespace VibeDashboard.Components.Controls;
 public sealed partial class QuarantineNotice : IDisposable
 {
     private IDisposable? _subscription;
-    private ImportRecord? _last;
+    private ImportView? _last;
     private long _loadedFor = -1;
     private readonly CancellationTokenSource _cts = new();
 
@@ -40,7 +39,7 @@ public sealed partial class QuarantineNotice : IDisposable
         _last = await Activity.LastImportWithQuarantineAsync(_cts.Token);
     }
 
-    private static string Text(ImportRecord record) =>
+    private static string Text(ImportView record) =>
         $"{record.QuarantinedRows.ToString("N0", CultureInfo.CurrentCulture)} {(record.QuarantinedRows == 1 ? "row" : "rows")} quarantined in the last import";
 
     public void Dispose()

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
+using VibeDashboard.Model;
 using VibeDashboard.Operations.Access;
-using VibeDashboard.Storage;
 
 namespace VibeDashboard.Components.Layout;
 

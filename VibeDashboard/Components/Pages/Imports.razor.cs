@@ -5,20 +5,19 @@ using MudBlazor;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
 using VibeDashboard.Model;
-using VibeDashboard.Storage;
 
 namespace VibeDashboard.Components.Pages;
 
 public sealed partial class Imports : IAsyncDisposable
 {
-    private IReadOnlyList<ImportRecord> _history = [];
-    private IReadOnlyList<TableCount> _tables = [];
+    private IReadOnlyList<ImportView> _history = [];
+    private IReadOnlyList<StoredTable> _tables = [];
     private bool _loading = true;
     private IDisposable? _subscription;
     private long _loadedImportId = -1;
     private HashSet<long> _applicable = [];
-    private ImportRecord? _quarantineOf;
-    private IReadOnlyList<QuarantinedRow> _quarantine = [];
+    private ImportView? _quarantineOf;
+    private IReadOnlyList<QuarantinedRowView> _quarantine = [];
     private bool _applying;
     private string? _applyMessage;
     private bool _applySucceeded;
@@ -26,8 +25,6 @@ public sealed partial class Imports : IAsyncDisposable
 
     [Inject] public required ImportActivity Activity { get; init; }
 
-    // Existing pattern, kept: the table counts still come straight from the store (STYLE.md wants a feed).
-    [Inject] public required StoreRepository Store { get; init; }
     [Inject] public required StoreStatusMonitor Monitor { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
     [Inject] public required IOptions<HealthOptions> Health { get; init; }
@@ -62,19 +59,19 @@ public sealed partial class Imports : IAsyncDisposable
         // A held import can be applied while nothing replaced it: a later import of the same file, or any later
         // successful import (exports often get a new name each day; applying an older one would undo it).
         _applicable = _history.Where(h => h.Held && !_history.Any(n => n.Id > h.Id && (n.Source == h.Source || n.Succeeded))).Select(h => h.Id).ToHashSet();
-        _tables = await Store.CountRowsAsync(_cts.Token);
+        _tables = await Activity.TablesAsync(_cts.Token);
         _loadedImportId = Status.LastImportId;
         _loading = false;
     }
 
-    private async Task ShowQuarantineAsync(ImportRecord record)
+    private async Task ShowQuarantineAsync(ImportView record)
     {
         _quarantine = await Activity.QuarantinedAsync(record.Id, _cts.Token);
         _quarantineOf = record;
     }
 
     /// <summary>Re-runs the held import through the importer with shrinking allowed (no SQL here). Issue 9: admin role only.</summary>
-    private async Task ApplyAnywayAsync(ImportRecord record)
+    private async Task ApplyAnywayAsync(ImportView record)
     {
         _applying = true;
         try
@@ -92,25 +89,25 @@ public sealed partial class Imports : IAsyncDisposable
         }
     }
 
-    private static string QuarantineSummary(ImportRecord record) =>
+    private static string QuarantineSummary(ImportView record) =>
         record.QuarantinedRows > ImportActivity.MaxListedQuarantineRows
             ? $"{record.QuarantinedRows.ToString("N0", CultureInfo.CurrentCulture)} rows; the first {ImportActivity.MaxListedQuarantineRows.ToString("N0", CultureInfo.CurrentCulture)} are listed"
             : $"{record.QuarantinedRows.ToString("N0", CultureInfo.CurrentCulture)} rows";
 
-    private static Color OutcomeColor(ImportRecord record) => record.Outcome switch
+    private static Color OutcomeColor(ImportView record) => record.Outcome switch
     {
-        nameof(ImportOutcome.Succeeded) => Color.Success,
-        nameof(ImportOutcome.Held) => Color.Warning,
-        nameof(ImportOutcome.Rejected) => Color.Error,
+        ImportOutcome.Succeeded => Color.Success,
+        ImportOutcome.Held => Color.Warning,
+        ImportOutcome.Rejected => Color.Error,
         _ => Color.Warning,
     };
 
-    private static string RowsTooltip(ImportRecord record) =>
+    private static string RowsTooltip(ImportView record) =>
         record.Rows.Count == 0 ? "no rows" : string.Join(", ", record.Rows.Select(r => $"{r.Key}: {r.Value.ToString("N0", CultureInfo.InvariantCulture)}"));
 
     private static string FormatDuration(long ms) => ms < 1000 ? $"{ms} ms" : $"{(ms / 1000d).ToString("0.0", CultureInfo.InvariantCulture)} s";
 
-    private static string ErrorText(ImportRecord record) => record.Error ?? "";
+    private static string ErrorText(ImportView record) => record.Error ?? "";
 
     public ValueTask DisposeAsync()
     {

@@ -1,7 +1,7 @@
 using VibeDashboard.Ingestion;
-using VibeDashboard.Model;
+using VibeDashboard.Storage;
 
-namespace VibeDashboard.Storage;
+namespace VibeDashboard.Model;
 
 /// <summary>
 /// Polls the store's demo flag, newest event and last import (imports may come from another process, a cron
