@@ -72,4 +72,7 @@ public static class DashboardUrls
         TierParameter => 1,
         _ => 2,
     };
+
+    /// <summary>The Access page (admins): API tokens and role mappings.</summary>
+    public static string Access() => "/access";
 }
