@@ -33,9 +33,9 @@ public sealed class FanoutBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
-        if (args is [ClientsMode, var hubUrl, var n])
+        if (args is [ClientsMode, var hubUrl, var n, var token])
         {
-            return await RunClientsAsync(hubUrl, int.Parse(n, CultureInfo.InvariantCulture));
+            return await RunClientsAsync(hubUrl, int.Parse(n, CultureInfo.InvariantCulture), token);
         }
 
         long[] counts = Option(args, "--clients") is { } c ? [c] : [100, 1000];
@@ -54,7 +54,7 @@ public sealed class FanoutBenchmark : IBenchmark
     /// minimal type (version and generation time only), as a wall display would bind only what it shows.
     /// Latency = receive time − generatedAt (same machine, same clock).
     /// </summary>
-    private static async Task<int> RunClientsAsync(string hubUrl, int clients)
+    private static async Task<int> RunClientsAsync(string hubUrl, int clients, string token)
     {
         ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), Math.Max(64, Environment.ProcessorCount * 8));
         var results = new ConcurrentQueue<string>();
@@ -62,7 +62,7 @@ public sealed class FanoutBenchmark : IBenchmark
         for (var i = 0; i < clients; i++)
         {
             var id = i;
-            var connection = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+            var connection = new HubConnectionBuilder().WithUrl(hubUrl, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token)).Build();
             connection.On<SnapshotHeader>(nameof(IMetricsClient.Snapshot), s =>
                 results.Enqueue(string.Create(CultureInfo.InvariantCulture, $"r {id} {s.Version} {(DateTimeOffset.UtcNow - s.GeneratedAt).TotalMilliseconds:0.0}")));
             connections.Add(connection);
@@ -99,11 +99,18 @@ public sealed class FanoutBenchmark : IBenchmark
         services.AddVibeDashboardStore();
         services.AddSignalR();
         services.AddVibeDashboardAggregation(builder.Configuration);
+        // The hub needs a viewer, as in production: the clients send a token through the access-token factory.
+        services.AddVibeDashboardOperations(builder.Configuration);
+        services.AddVibeDashboardAccess(builder.Configuration);
         await using var app = builder.Build();
+        app.UseVibeDashboardAccess();
         app.MapVibeDashboardAggregation();
         await app.Services.GetRequiredService<StoreSchema>().EnsureCreatedAsync();
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var token = (await app.Services.GetRequiredService<VibeDashboard.Operations.Commands.ICommandPipeline>().SendAsync(
+            new VibeDashboard.Operations.Access.CreateTokenCommand("fanout", VibeDashboard.Operations.Access.DashboardRole.Viewer),
+            VibeDashboard.Operations.Commands.Actor.System("benchmark"))).Value!.Token!;
 
         // The clients run in a child process (this program, hidden "--clients-process" mode): in the server's process
         // they would compete with it for the same two cores and thread pool, and measure that contention instead.
@@ -113,7 +120,7 @@ public sealed class FanoutBenchmark : IBenchmark
             start.ArgumentList.Add(typeof(FanoutBenchmark).Assembly.Location); // run as "dotnet X.dll", not through the apphost
         }
 
-        foreach (var arg in new[] { "fanout", ClientsMode, url + MetricsHub.Path, clients.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "fanout", ClientsMode, url + MetricsHub.Path, clients.ToString(CultureInfo.InvariantCulture), token })
         {
             start.ArgumentList.Add(arg);
         }

@@ -186,7 +186,7 @@ public sealed class ImportBenchmark : IBenchmark
         var statements = new SqlDumpReader(text, 1 << 24).ReadAll().Select(StatementParser.Parse).ToList();
         var options = Microsoft.Extensions.Options.Options.Create(new StorageOptions { Path = store });
         var factory = new VibeDashboard.Storage.SqliteConnectionFactory(options);
-        await new VibeDashboard.Storage.StoreSchema(factory).EnsureCreatedAsync();
+        await new VibeDashboard.Storage.StoreSchema(factory, TimeProvider.System).EnsureCreatedAsync();
         await using var connection = await factory.OpenAsync();
         if (Environment.GetEnvironmentVariable("VD_CACHE") is { } cache)
         {

@@ -50,6 +50,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         await WaitInteractiveAsync(page);
     }
 
+    /// <summary>Signs the page's browser context in through a one-time link (the logged one first, as a person would).</summary>
+    public static async Task SignInAsync(IPage page, LiveDashboardHost host)
+    {
+        var link = Interlocked.Exchange(ref host.LoggedLinkUsed, 1) == 0 ? host.LoggedSignInLink : host.IssueSignInLink();
+        await page.GotoAsync(link);
+        await WaitInteractiveAsync(page);
+    }
+
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator(".vd-root[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 

@@ -19,16 +19,21 @@ namespace VibeDashboard.Tests.EndToEnd;
 public sealed class LiveDashboardHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly SignInLineCapture _log;
 
-    private LiveDashboardHost(WebApplication app, string directory)
+    private LiveDashboardHost(WebApplication app, string directory, SignInLineCapture log)
     {
         _app = app;
+        _log = log;
         Directory = directory;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().TrimEnd('/');
     }
 
     public string BaseUrl { get; }
+
+    /// <summary>Set once the logged link was opened (it works once).</summary>
+    internal int LoggedLinkUsed;
 
     public string Directory { get; }
 
@@ -47,6 +52,8 @@ public sealed class LiveDashboardHost : IAsyncDisposable
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var log = new SignInLineCapture();
+        builder.Logging.AddProvider(log);
         var values = new Dictionary<string, string?>
         {
             ["Storage:Path"] = Path.Combine(directory, "store.db"),
@@ -62,7 +69,26 @@ public sealed class LiveDashboardHost : IAsyncDisposable
         var app = builder.Build();
         app.MapVibeDashboard();
         await app.StartAsync();
-        return new LiveDashboardHost(app, directory);
+        return new LiveDashboardHost(app, directory, log);
+    }
+
+    /// <summary>The <c>Sign in: …</c> link the app logged at start, as a person at the console would copy it.</summary>
+    public string LoggedSignInLink => _log.Link ?? throw new InvalidOperationException("the app logged no Sign in: line");
+
+    /// <summary>A fresh one-time link (the logged one works once): for further browser contexts in the same test.</summary>
+    public string IssueSignInLink()
+    {
+        var lifetime = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<VibeDashboard.Configuration.AuthOptions>>().Value.SignInLinkLifetime;
+        return BaseUrl + VibeDashboard.Utils.DashboardUrls.Login(token: Services.GetRequiredService<VibeDashboard.Operations.Access.SignInLinks>().Issue(lifetime));
+    }
+
+    /// <summary>Creates an API token through the command pipeline, as the CLI would.</summary>
+    public async Task<string> CreateTokenAsync(VibeDashboard.Operations.Access.DashboardRole role, string name)
+    {
+        var result = await Services.GetRequiredService<VibeDashboard.Operations.Commands.ICommandPipeline>()
+            .SendAsync(new VibeDashboard.Operations.Access.CreateTokenCommand(name, role), VibeDashboard.Operations.Commands.Actor.System("tests"));
+        Assert.True(result.Succeeded, result.Error);
+        return result.Value!.Token!;
     }
 
     /// <summary>Imports a generated wrangler-format dump through the app's own importer (as the watch folder or CLI would).</summary>
@@ -85,6 +111,36 @@ public sealed class LiveDashboardHost : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+    }
+}
+
+/// <summary>Keeps the app's <c>Sign in: http://…/login?t=…</c> log line, as a script reading the console would.</summary>
+internal sealed class SignInLineCapture : ILoggerProvider
+{
+    private volatile string? _link;
+
+    public string? Link => _link;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(SignInLineCapture owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (message.StartsWith("Sign in: ", StringComparison.Ordinal))
+            {
+                owner._link = message["Sign in: ".Length..];
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
         var now = DateTimeOffset.UtcNow;
         await host.ImportAsync(Probes("p", 60, now, ok: true).Concat(Mixed("m", now)));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
 
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/");
 
@@ -51,6 +52,7 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
         await using var host = await LiveDashboardHost.StartAsync();
         await host.ImportAsync(Probes("ok", 20, DateTimeOffset.UtcNow, ok: true));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/?range=1h");
         var value = page.Locator("[data-testid=metric-value-availability]");
         await Expect(value).ToHaveTextAsync("100.0 %");
@@ -68,6 +70,7 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
         await using var host = await LiveDashboardHost.StartAsync();
         await host.ImportAsync(Probes("p", 10, DateTimeOffset.UtcNow, ok: true));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/");
 
         await page.Locator("[data-testid=range-24h]").ClickAsync();
@@ -88,6 +91,7 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
         await using var host = await LiveDashboardHost.StartAsync(new Dictionary<string, string?> { ["Health:StaleAfter"] = "00:00:30" });
         await host.ImportAsync(Probes("old", 5, DateTimeOffset.UtcNow.AddSeconds(-20), ok: true));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/");
 
         // Nothing new arrives: the newest event ages past 30 s and the badge becomes a banner.
@@ -106,6 +110,7 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
         var now = DateTimeOffset.UtcNow;
         await host.ImportAsync(Probes("p", 30, now, ok: true).Concat(Mixed("m", now)));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
 
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/slo/availability?range=1h");
         await Expect(page.Locator("[data-testid=chart-burn] svg.apexcharts-svg")).ToHaveCountAsync(1);

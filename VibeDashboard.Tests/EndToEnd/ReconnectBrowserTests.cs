@@ -26,6 +26,7 @@ public sealed class ReconnectBrowserTests(BrowserFixture browser)
         await host.ImportAsync(Probes("ok", ok: true));
         await using var proxy = DroppableProxy.Start(new Uri(host.BaseUrl));
         var page = await browser.NewPageAsync();
+        await BrowserFixture.SignInAsync(page, host);
         await BrowserFixture.GotoInteractiveAsync(page, proxy.BaseUrl + "/?range=1h");
         var value = page.Locator("[data-testid=metric-value-availability]");
         await Expect(value).ToHaveTextAsync("100.0 %");

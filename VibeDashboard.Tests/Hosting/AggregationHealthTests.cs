@@ -25,7 +25,7 @@ public sealed class AggregationHealthTests
     public async Task Api_snapshot_stays_200_and_valid_json_with_an_infinite_duration_and_costs_whose_sum_overflows()
     {
         await using var app = new DashboardAppFactory();
-        using var client = app.CreateClient();
+        using var client = await app.CreateClientAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         var aggregator = app.Services.GetRequiredService<MetricsAggregator>();
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
         await aggregator.TickAsync();
@@ -52,7 +52,7 @@ public sealed class AggregationHealthTests
     public async Task Occurred_at_of_2_to_the_63_and_year_10000_leave_ticks_working_and_readyz_truthful()
     {
         await using var app = new DashboardAppFactory();
-        using var client = app.CreateClient();
+        using var client = await app.CreateClientAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         var aggregator = app.Services.GetRequiredService<MetricsAggregator>();
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         await aggregator.TickAsync();
@@ -83,7 +83,7 @@ public sealed class AggregationHealthTests
     public async Task Readyz_is_not_ready_with_the_reason_while_ticks_fail_and_ready_again_after_a_good_tick()
     {
         await using var app = new DashboardAppFactory();
-        using var client = app.CreateClient();
+        using var client = await app.CreateClientAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         var aggregator = app.Services.GetRequiredService<MetricsAggregator>();
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
         await ExecuteAsync(app, $"INSERT INTO ops_events (id, occurred_at, event_type, status) VALUES ('ok', {now - 1000}, 'probe', 'ok')");

@@ -25,6 +25,11 @@ public sealed class ErrorPageTests : IAsyncLifetime
             builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ThrowingEndpoint>());
         });
         using var client = production.CreateClient();
+        // Signed in: a path no endpoint answers needs a viewer like every other (the fallback policy).
+        var created = await production.Services.GetRequiredService<VibeDashboard.Operations.Commands.ICommandPipeline>().SendAsync(
+            new VibeDashboard.Operations.Access.CreateTokenCommand("error-test", VibeDashboard.Operations.Access.DashboardRole.Viewer),
+            VibeDashboard.Operations.Commands.Actor.System("tests"));
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.Value!.Token);
 
         using var response = await client.GetAsync(ThrowingEndpoint.Path);
         var html = await response.Content.ReadAsStringAsync();

@@ -19,11 +19,13 @@ public sealed class MetricsHubResilienceTests
         await using var app = new DashboardAppFactory(new Dictionary<string, string?> { ["Aggregation:ThrottleMs"] = "0" });
         var server = app.Server;
         var received = Channel.CreateUnbounded<Snapshot>();
+        var token = await app.CreateTokenAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, MetricsHub.Path), o =>
             {
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
             .Build();
         connection.On<Snapshot>(nameof(IMetricsClient.Snapshot), s => received.Writer.TryWrite(s));

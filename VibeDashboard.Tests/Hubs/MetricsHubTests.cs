@@ -40,11 +40,13 @@ public sealed class MetricsHubTests : IAsyncLifetime
     {
         var server = _app.Server;
         var received = Channel.CreateUnbounded<Snapshot>();
+        var token = await _app.CreateTokenAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, MetricsHub.Path), o =>
             {
                 o.HttpMessageHandlerFactory = _ => server.CreateHandler();
                 o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
             })
             .Build();
         connection.On<Snapshot>(nameof(IMetricsClient.Snapshot), s => received.Writer.TryWrite(s));
@@ -72,7 +74,7 @@ public sealed class MetricsHubTests : IAsyncLifetime
     public async Task Api_snapshot_has_the_documented_shape()
     {
         var importer = _app.Services.GetRequiredService<Importer>();
-        var client = _app.CreateClient();
+        var client = await _app.CreateClientAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
         Assert.True((await importer.ImportFileAsync(Dump(3))).Succeeded);
         var feed = _app.Services.GetRequiredService<IMetricsFeed>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -1,14 +1,21 @@
+using System.Net;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using VibeDashboard.Configuration;
+using VibeDashboard.Operations.Access;
+using VibeDashboard.Operations.Commands;
 
 namespace VibeDashboard.Tests.Infrastructure;
 
 /// <summary>
 /// The real host (Program + Hosting) on a temporary store, in Development so static assets are served.
-/// Settings override appsettings.json; <see cref="Time"/> replaces the clock when given.
+/// Settings override appsettings.json; <see cref="Time"/> replaces the clock when given. Access is as in production
+/// (Token mode): tests sign in with <see cref="CreateClientAsAsync"/> or <see cref="SignInBrowserAsync"/>.
 /// </summary>
 public sealed class DashboardAppFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null) : WebApplicationFactory<Program>
 {
@@ -33,6 +40,43 @@ public sealed class DashboardAppFactory(IDictionary<string, string?>? settings =
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
         }
+    }
+
+    /// <summary>Creates an API token through the command pipeline (as the system, like the CLI) and returns it.</summary>
+    public async Task<string> CreateTokenAsync(DashboardRole role, string? name = null, string? expires = null)
+    {
+        var pipeline = Services.GetRequiredService<ICommandPipeline>();
+        var result = await pipeline.SendAsync(new CreateTokenCommand(name ?? $"{role.Name()}-{Guid.NewGuid():N}"[..20], role, expires), Actor.System("tests"));
+        Assert.True(result.Succeeded, result.Error);
+        return result.Value!.Token!;
+    }
+
+    /// <summary>A client that does not follow redirects (tests assert them), sending a fresh API token of this role.</summary>
+    public async Task<HttpClient> CreateClientAsAsync(DashboardRole role)
+    {
+        var token = await CreateTokenAsync(role);
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client without credentials that does not follow redirects.</summary>
+    public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>Issues a one-time start-up link (as the app does at start) and returns its path, <c>/login?t=…</c>.</summary>
+    public string IssueSignInLink()
+    {
+        var lifetime = Services.GetRequiredService<IOptions<AuthOptions>>().Value.SignInLinkLifetime;
+        return VibeDashboard.Utils.DashboardUrls.Login(token: Services.GetRequiredService<SignInLinks>().Issue(lifetime));
+    }
+
+    /// <summary>A browser-like client (keeps cookies, no auto-redirect) signed in through a start-up link, as admin.</summary>
+    public async Task<HttpClient> SignInBrowserAsync()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var response = await client.GetAsync(IssueSignInLink());
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
     }
 
     public override async ValueTask DisposeAsync()

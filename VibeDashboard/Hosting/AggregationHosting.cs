@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Hubs;
+using VibeDashboard.Operations.Access;
 
 namespace VibeDashboard.Hosting;
 
@@ -24,8 +25,8 @@ public static class AggregationHosting
 
     public static IEndpointRouteBuilder MapVibeDashboardAggregation(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<MetricsHub>(MetricsHub.Path);
-        endpoints.MapGet("/api/snapshot", (IMetricsFeed feed) => Results.Json(feed.Current));
+        endpoints.MapHub<MetricsHub>(MetricsHub.Path).RequireAuthorization(AccessPolicies.Viewer);
+        endpoints.MapGet("/api/snapshot", (IMetricsFeed feed) => Results.Json(feed.Current)).RequireAuthorization(AccessPolicies.Viewer);
         return endpoints;
     }
 }

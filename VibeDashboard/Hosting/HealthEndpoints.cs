@@ -13,8 +13,8 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", (TimeProvider time) => Results.Json(new { status = "ok", time = time.GetUtcNow() }));
-        endpoints.MapGet("/readyz", ReadyAsync);
+        endpoints.MapGet("/healthz", (TimeProvider time) => Results.Json(new { status = "ok", time = time.GetUtcNow() })).AllowAnonymous();
+        endpoints.MapGet("/readyz", ReadyAsync).AllowAnonymous();
         return endpoints;
     }
 

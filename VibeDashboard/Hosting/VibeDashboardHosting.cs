@@ -71,10 +71,11 @@ public static class VibeDashboardHosting
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.MapStaticAssets();
+        // Static files, the theme and the health probes are for everyone (the sign-in page needs its CSS).
+        app.MapStaticAssets().AllowAnonymous();
         app.UseVibeDashboardAccess();
         app.UseAntiforgery();
-        app.MapThemeStylesheet();
+        app.MapThemeStylesheet().AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapVibeDashboardAccess();
         app.MapVibeDashboardAggregation();

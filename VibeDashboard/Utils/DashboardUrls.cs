@@ -10,6 +10,43 @@ public static class DashboardUrls
     public const string Imports = "/imports";
     public const string Healthz = "/healthz";
     public const string Readyz = "/readyz";
+    public const string Logout = "/logout";
+    public const string Forbidden = "/forbidden";
+    public const string LoginWithProviderPath = "/login/oidc";
+
+    /// <summary>Starts the OpenID Connect provider's sign-in, coming back to <paramref name="returnUrl"/>.</summary>
+    public static string LoginWithProvider(string? returnUrl = null) =>
+        string.IsNullOrEmpty(returnUrl) || returnUrl == Home ? LoginWithProviderPath : QueryHelpers.AddQueryString(LoginWithProviderPath, "returnUrl", returnUrl);
+
+    /// <summary>
+    /// The sign-in page; <paramref name="returnUrl"/> is where it sends the browser after (a local path only).
+    /// With <paramref name="token"/>: a sign-in link (the start-up link, or an API token for a wall screen).
+    /// </summary>
+    public static string Login(string? returnUrl = null, string? token = null, bool signedOut = false, string? error = null)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        if (!string.IsNullOrEmpty(token))
+        {
+            query.Add(new("t", token));
+        }
+
+        if (!string.IsNullOrEmpty(returnUrl) && returnUrl != Home)
+        {
+            query.Add(new("returnUrl", returnUrl));
+        }
+
+        if (signedOut)
+        {
+            query.Add(new("signedOut", "1"));
+        }
+
+        if (!string.IsNullOrEmpty(error))
+        {
+            query.Add(new("error", error));
+        }
+
+        return query.Count == 0 ? "/login" : QueryHelpers.AddQueryString("/login", query);
+    }
 
     /// <summary>Query parameter names shared by the pages' <c>[SupplyParameterFromQuery]</c> properties.</summary>
     public const string RangeParameter = "range";

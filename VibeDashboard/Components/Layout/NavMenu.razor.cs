@@ -6,7 +6,14 @@ namespace VibeDashboard.Components.Layout;
 /// <summary>The drawer's links; the current page's link is marked <c>active</c> (as NavLink would: exact for the overview, by prefix otherwise).</summary>
 public sealed partial class NavMenu : IDisposable
 {
+    // The helpers' DashboardUrls.Audit()/Access() builders replace these once merged.
+    private const string AuditPath = "/audit";
+    private const string AccessPath = "/access";
+
     [Inject] public required NavigationManager Navigation { get; init; }
+
+    /// <summary>The signed-in role (null when signed out), to leave out links the role cannot use.</summary>
+    [Parameter] public VibeDashboard.Operations.Access.DashboardRole? Role { get; set; }
 
     protected override void OnInitialized() => Navigation.LocationChanged += OnLocationChanged;
 

@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Time.Testing;
+using VibeDashboard.Operations.Access;
+using VibeDashboard.Tests.Infrastructure;
+
+namespace VibeDashboard.Tests.Operations.Access;
+
+/// <summary>The start-up link and token sign-in, as a browser goes through them.</summary>
+public sealed class SignInTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly DashboardAppFactory _app;
+
+    public SignInTests() => _app = new DashboardAppFactory(time: _time);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    [Fact]
+    public async Task The_link_signs_in_as_admin_once_with_a_strict_http_only_cookie_and_leaves_the_address_bar()
+    {
+        var link = _app.IssueSignInLink();
+        using var browser = Browser();
+
+        using var first = await browser.GetAsync(link);
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Equal("/", Where(first)); // the secret is gone from the address bar
+        var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vd_session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        using var overview = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+        using var tokens = await browser.GetAsync("/api/tokens");
+        Assert.Equal(HttpStatusCode.OK, tokens.StatusCode); // admin
+
+        using var again = Browser();
+        using var second = await again.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Contains("works once", await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_link_expires_after_its_lifetime()
+    {
+        var link = _app.IssueSignInLink();
+        _time.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        using var browser = Browser();
+
+        using var response = await browser.GetAsync(link);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var overview = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, overview.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_api_token_signs_a_wall_screen_in_with_its_role_and_its_return_url()
+    {
+        var token = await _app.CreateTokenAsync(DashboardRole.Viewer, "wall");
+        using var browser = Browser();
+
+        using var response = await browser.GetAsync(VibeDashboard.Utils.DashboardUrls.Login(returnUrl: "/slo/availability", token: token));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/slo/availability", Where(response));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/slo/availability")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/api/tokens")).StatusCode); // a viewer
+    }
+
+    [Fact]
+    public async Task A_return_url_to_another_site_is_not_followed()
+    {
+        using var browser = Browser();
+
+        using var response = await browser.GetAsync(VibeDashboard.Utils.DashboardUrls.Login(returnUrl: "//evil.example/x", token: await _app.CreateTokenAsync(DashboardRole.Viewer)));
+
+        Assert.Equal("/", Where(response));
+    }
+
+    [Fact]
+    public async Task Past_ten_failures_a_minute_sign_in_answers_429_even_with_a_good_token()
+    {
+        using var browser = Browser();
+        for (var i = 0; i < 10; i++)
+        {
+            using var failed = await browser.GetAsync(VibeDashboard.Utils.DashboardUrls.Login(token: $"vd_wrong_{i}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using var throttled = await browser.GetAsync(VibeDashboard.Utils.DashboardUrls.Login(token: _app.IssueSignInLink()[("/login?t=".Length)..]));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Contains("Too many failed sign-in attempts", await throttled.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_revoked_token_ends_the_browser_session_it_signed_in()
+    {
+        var token = await _app.CreateTokenAsync(DashboardRole.Viewer, "kiosk");
+        using var browser = Browser();
+        await browser.GetAsync(VibeDashboard.Utils.DashboardUrls.Login(token: token));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+
+        using var admin = await _app.CreateClientAsAsync(DashboardRole.Admin);
+        Assert.True((await admin.DeleteAsync("/api/tokens/kiosk")).IsSuccessStatusCode);
+
+        using var after = await browser.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/login", Where(after));
+    }
+
+    /// <summary>Where a redirect sends the browser, as a local path and query (the server may write it absolute).</summary>
+    private static string Where(HttpResponseMessage response) => new Uri(new Uri("http://localhost"), response.Headers.Location!).PathAndQuery;
+}
