@@ -75,8 +75,24 @@ public sealed class TokensCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_and_revoke_on_a_mistyped_store_fail_instead_of_creating_it()
+    {
+        var missing = Path.Combine(_temp.Directory, "typo.db");
+        foreach (var args in new[] { new[] { "tokens", "list", "--store", missing }, ["tokens", "revoke", "wall", "--store", missing] })
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(1, await DashboardCli.RunAsync(args, new StringWriter(), stderr));
+            Assert.Contains("no store at", stderr.ToString());
+        }
+
+        Assert.False(File.Exists(missing));
+    }
+
+    [Fact]
     public async Task Revoking_an_unknown_name_fails_with_exit_1()
     {
+        await RunAsync("create", "--name", "somebody", "--role", "viewer");
+
         var (exit, _, error) = await RunAsync("revoke", "nobody");
 
         Assert.Equal(1, exit);
