@@ -88,6 +88,20 @@ public sealed class AccessPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task A_refused_copy_says_so_and_keeps_the_token_shown()
+    {
+        JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true).SetException(new Microsoft.JSInterop.JSException("NotAllowedError"));
+        var page = Render<Access>();
+        Input(page, "token-name").Change("wall");
+        await page.Find("[data-testid=create-token]").ClickAsync(new());
+
+        await page.Find("[data-testid=copy-token]").ClickAsync(new());
+
+        Assert.Contains("select the token and copy it by hand", page.Find("[data-testid=copy-failed]").TextContent);
+        Assert.NotEmpty(page.Find("[data-testid=new-token]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task A_duplicate_or_bad_name_is_shown_inline_naming_the_problem()
     {
         await _access.CreateTokenAsync("wall");

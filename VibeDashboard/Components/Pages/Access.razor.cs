@@ -25,6 +25,7 @@ public sealed partial class Access : IDisposable
     private string? _expires;
     private CreatedToken? _created;
     private bool _copied;
+    private bool _copyFailed;
     private string? _confirmRevoke;
     private string? _newClaim;
     private DashboardRole _newClaimRole = DashboardRole.Viewer;
@@ -75,6 +76,7 @@ public sealed partial class Access : IDisposable
         {
             _created = result.Value;
             _copied = false;
+            _copyFailed = false;
             _name = null;
             _expires = null;
         }
@@ -84,9 +86,18 @@ public sealed partial class Access : IDisposable
     {
         if (_created?.Token is { } token)
         {
-            // navigator.clipboard needs no script of ours (the CSP allows none inline).
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", token);
-            _copied = true;
+            // navigator.clipboard needs no script of ours (the CSP allows none inline). Browsers refuse it outside a
+            // secure context (plain http on another host than localhost): then say so, the text stays selectable.
+            try
+            {
+                await JS.InvokeVoidAsync("navigator.clipboard.writeText", token);
+                _copied = true;
+                _copyFailed = false;
+            }
+            catch (JSException)
+            {
+                _copyFailed = true;
+            }
         }
     }
 
