@@ -34,6 +34,7 @@ public sealed class SampleSettingsTests
         { typeof(DemoOptions), DemoOptions.Section },
         { typeof(HealthOptions), HealthOptions.Section },
         { typeof(AggregationOptions), AggregationOptions.Section },
+        { typeof(AuthOptions), AuthOptions.Section },
     };
 
     [Theory, MemberData(nameof(Sections))]

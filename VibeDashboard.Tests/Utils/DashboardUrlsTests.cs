@@ -54,3 +54,19 @@ public sealed class DashboardUrlsTests
         }
     }
 }
+
+public sealed class DashboardUrlsAuditTests
+{
+    [Fact]
+    public void Audit_links_leave_out_empty_filters_and_escape_the_rest()
+    {
+        Assert.Equal("/audit", DashboardUrls.Audit());
+        Assert.Equal("/audit", DashboardUrls.Audit(actor: " ", action: ""));
+        Assert.Equal("/audit?from=2026-12-01T12%3A00%3A00Z&actor=ada&action=token.&target=token%3Awall&limit=50",
+            DashboardUrls.Audit(from: "2026-12-01T12:00:00Z", actor: "ada", action: "token.", target: "token:wall", limit: 50));
+    }
+
+    [Fact]
+    public void The_csv_link_carries_the_same_filters() =>
+        Assert.Equal("/api/audit.csv?to=2026-12-02&actor=a%20b%26c", DashboardUrls.AuditCsv(to: "2026-12-02", actor: "a b&c"));
+}

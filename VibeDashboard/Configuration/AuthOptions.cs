@@ -52,8 +52,11 @@ public sealed class OpenIdConnectAuthOptions
     /// <summary>A secret: set it through an environment variable or user secrets, never in a committed file.</summary>
     public string? ClientSecret { get; set; }
 
-    /// <summary>Scopes requested besides <c>openid</c>.</summary>
-    public List<string> Scopes { get; set; } = ["profile", "email"];
+    /// <summary>
+    /// Scopes requested besides <c>openid profile email</c> (e.g. <c>groups</c>). Empty by default: configuration
+    /// binding appends to a list, so a non-empty default would be requested twice.
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
 
     /// <summary>The claim whose values are mapped to roles (<c>groups</c>, <c>roles</c>, …).</summary>
     public string RoleClaim { get; set; } = "groups";
@@ -63,6 +66,12 @@ public sealed class OpenIdConnectAuthOptions
 
     /// <summary>Claim values per dashboard role; a person gets the highest role any of their values maps to.</summary>
     public RoleMappingOptions Roles { get; set; } = new();
+
+    /// <summary>
+    /// Also read the userinfo endpoint after the code exchange, for providers that put the role claim there rather
+    /// than in the id token. Off by default: Cloudflare Access, Okta, Entra ID and Google put it in the id token.
+    /// </summary>
+    public bool GetClaimsFromUserInfoEndpoint { get; set; }
 
     /// <summary>Only for a provider on plain http during development or tests.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;

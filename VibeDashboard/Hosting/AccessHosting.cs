@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Access;
@@ -60,7 +61,14 @@ public static class AccessHosting
                 };
             });
 
-        _ = authentication; // the OpenID Connect scheme joins here (Auth:Mode=OpenIdConnect)
+        // Only in that mode: the handler is created per request, and without an authority its options do not validate.
+        if (auth.Mode == AuthMode.OpenIdConnect)
+        {
+            authentication.AddDashboardOpenIdConnect();
+        }
+
+        // Validated in every mode (it skips the others), so a half-configured OpenIdConnect mode stops the start.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, OpenIdConnectOptionsValidation>());
 
         services.AddAuthorization(options =>
         {

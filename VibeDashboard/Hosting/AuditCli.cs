@@ -19,6 +19,14 @@ internal static class AuditCli
             return DashboardCli.Usage;
         }
 
+        // Verifying a mistyped path would create an empty store and report that it holds.
+        var store = provider.GetRequiredService<Storage.SqliteConnectionFactory>().StorePath;
+        if (!File.Exists(store))
+        {
+            await stderr.WriteLineAsync($"failed: no store at {ConsoleText.Escape(store)} (--store / Storage:Path)");
+            return DashboardCli.Failed;
+        }
+
         AuditVerification result;
         try
         {

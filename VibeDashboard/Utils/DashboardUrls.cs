@@ -110,6 +110,40 @@ public static class DashboardUrls
         _ => 2,
     };
 
+    public const string AuditPath = "/audit";
+    public const string AuditCsvPath = "/api/audit.csv";
+
+    /// <summary>
+    /// The Audit page with its filters (the same query words as <c>/api/audit</c>: from, to, actor, action, target,
+    /// limit); empty filters are left out, so the plain page is <c>/audit</c>.
+    /// </summary>
+    public static string Audit(string? from = null, string? to = null, string? actor = null, string? action = null, string? target = null, int? limit = null) =>
+        AuditQueryString(AuditPath, from, to, actor, action, target, limit);
+
+    /// <summary>The CSV export of what the Audit page shows with these filters.</summary>
+    public static string AuditCsv(string? from = null, string? to = null, string? actor = null, string? action = null, string? target = null, int? limit = null) =>
+        AuditQueryString(AuditCsvPath, from, to, actor, action, target, limit);
+
+    private static string AuditQueryString(string path, string? from, string? to, string? actor, string? action, string? target, int? limit)
+    {
+        var query = new List<KeyValuePair<string, string?>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                query.Add(new(name, value.Trim()));
+            }
+        }
+
+        Add("from", from);
+        Add("to", to);
+        Add("actor", actor);
+        Add("action", action);
+        Add("target", target);
+        Add("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return query.Count == 0 ? path : QueryHelpers.AddQueryString(path, query);
+    }
+
     /// <summary>The Access page (admins): API tokens and role mappings.</summary>
     public static string Access() => "/access";
 }

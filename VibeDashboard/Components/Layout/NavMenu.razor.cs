@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
+using VibeDashboard.Utils;
 
 namespace VibeDashboard.Components.Layout;
 
 /// <summary>The drawer's links; the current page's link is marked <c>active</c> (as NavLink would: exact for the overview, by prefix otherwise).</summary>
 public sealed partial class NavMenu : IDisposable
 {
-    // The helpers' DashboardUrls.Audit()/Access() builders replace these once merged.
-    private const string AuditPath = "/audit";
+    private const string AuditPath = DashboardUrls.AuditPath;
     private const string AccessPath = "/access";
 
     [Inject] public required NavigationManager Navigation { get; init; }

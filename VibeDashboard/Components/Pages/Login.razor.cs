@@ -60,12 +60,9 @@ public sealed partial class Login
             return;
         }
 
-        _message = Error switch
-        {
-            null or "" => SignedOut == "1" ? "You are signed out." : null,
-            "no_role" => "Your identity provider signed you in, but none of your groups or roles is mapped to a dashboard role. Ask an admin to map one (Access page or Auth:OpenIdConnect:Roles).",
-            _ => "The identity provider's sign-in did not complete. Try again; if it keeps failing, the dashboard's log says why.",
-        };
+        _message = string.IsNullOrEmpty(Error)
+            ? SignedOut == "1" ? "You are signed out." : null
+            : OpenIdConnectErrors.Describe(Error) ?? "The sign-in did not complete. Try again; if it keeps failing, the dashboard's log says why.";
         _error = !string.IsNullOrEmpty(Error);
         if (_error)
         {
