@@ -34,6 +34,15 @@ internal static class TokensCli
             }
         }
 
+        // Listing or revoking on a mistyped path would create an empty store and report nothing there; a create may
+        // well come before the dashboard's first start, so it creates the store.
+        var store = provider.GetRequiredService<Storage.SqliteConnectionFactory>().StorePath;
+        if (words is ["list"] or ["revoke", _] && !File.Exists(store))
+        {
+            await stderr.WriteLineAsync($"failed: no store at {ConsoleText.Escape(store)} (--store / Storage:Path)");
+            return DashboardCli.Failed;
+        }
+
         try
         {
             return words switch

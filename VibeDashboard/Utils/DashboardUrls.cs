@@ -143,4 +143,7 @@ public static class DashboardUrls
         Add("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return query.Count == 0 ? path : QueryHelpers.AddQueryString(path, query);
     }
+
+    /// <summary>The Access page (admins): API tokens and role mappings.</summary>
+    public static string Access() => "/access";
 }

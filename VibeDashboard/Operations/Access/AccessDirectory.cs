@@ -32,6 +32,7 @@ public sealed class AccessDirectory(
     private readonly ConcurrentDictionary<string, long> _pendingUse = new(StringComparer.Ordinal);
     private List<Func<Task>> _subscribers = [];
     private IDisposable? _pipelineSubscription;
+    private PeriodicTimer? _timer;
     private volatile State _state = State.Empty;
 
     public long Version => Math.Max(0, _state.Version);
@@ -261,6 +262,9 @@ public sealed class AccessDirectory(
         // Loaded before the server takes requests: a token must work from the first one.
         await RefreshAsync(cancellationToken);
         _pipelineSubscription = pipeline.Subscribe(OnCommittedAsync);
+        // Created here, not in ExecuteAsync: that runs on a background thread (.NET 10), and the first poll must be
+        // one interval after the start, not after whenever the thread got going.
+        _timer = new PeriodicTimer(PollInterval, time);
         await base.StartAsync(cancellationToken);
     }
 
@@ -278,7 +282,7 @@ public sealed class AccessDirectory(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval, time);
+        using var timer = _timer ?? new PeriodicTimer(PollInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
