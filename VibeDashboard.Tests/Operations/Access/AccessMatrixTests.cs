@@ -31,10 +31,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         Row("operator", "GET", "/", HttpStatusCode.OK);
         Row("admin", "GET", "/", HttpStatusCode.OK);
 
-        // An admin page: lower roles are sent to the "not allowed" page.
+        // An admin page: a lower role's token gets 403 (a browser session is sent to the "not allowed" page instead).
         Row(null, "GET", "/access", HttpStatusCode.Redirect);
-        Row("viewer", "GET", "/access", HttpStatusCode.Redirect);
-        Row("operator", "GET", "/access", HttpStatusCode.Redirect);
+        Row("viewer", "GET", "/access", HttpStatusCode.Forbidden);
+        Row("operator", "GET", "/access", HttpStatusCode.Forbidden);
         Row("admin", "GET", "/access", HttpStatusCode.OK);
 
         foreach (var path in new[] { "/api/snapshot", "/api/audit" })
