@@ -34,6 +34,7 @@ public sealed class TempStore : IAsyncDisposable
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 21, 0, 0, TimeSpan.Zero)));
         services.AddVibeDashboardStore(configuration);
+        services.AddVibeDashboardOperations(configuration);
         _services = services.BuildServiceProvider();
     }
 

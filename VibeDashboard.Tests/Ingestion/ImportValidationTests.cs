@@ -239,54 +239,6 @@ public sealed class ImportValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Apply_anyway_reruns_a_held_import_through_the_importer_only_while_the_file_is_unchanged()
-    {
-        await _store.ImportAsync(Fixtures.Wrangler("vibesdk-full.sql"));
-        var path = _store.WriteFile("cut.sql", CutAfterAuthAttempts(Fixtures.Wrangler("vibesdk-full-2.sql"), keep: 10));
-        var held = await _store.ImportAsync(path);
-        var activity = _store.Services.GetRequiredService<ImportActivity>();
-
-        var applied = await activity.ApplyHeldAsync(held.Record.Id);
-        var again = await activity.ApplyHeldAsync((await _store.History.ListAsync())[0].Id);
-
-        Assert.True(applied.Succeeded, applied.Error);
-        Assert.Equal(10, await _store.CountAsync("auth_attempts"));
-        Assert.False(again.Succeeded);
-        Assert.Contains("is not held", again.Error);
-    }
-
-    [Fact]
-    public async Task Apply_anyway_refuses_when_the_held_file_changed()
-    {
-        await _store.ImportAsync(Fixtures.Wrangler("vibesdk-full.sql"));
-        var path = _store.WriteFile("cut.sql", CutAfterAuthAttempts(Fixtures.Wrangler("vibesdk-full-2.sql"), keep: 10));
-        var held = await _store.ImportAsync(path);
-        await File.AppendAllTextAsync(path, "-- touched\n");
-
-        var applied = await _store.Services.GetRequiredService<ImportActivity>().ApplyHeldAsync(held.Record.Id);
-
-        Assert.False(applied.Succeeded);
-        Assert.Contains("changed since it was held", applied.Error);
-        Assert.Equal(40, await _store.CountAsync("auth_attempts"));
-    }
-
-    [Fact]
-    public async Task Apply_anyway_refuses_once_a_newer_export_under_another_name_was_imported()
-    {
-        await _store.ImportAsync(Fixtures.Wrangler("vibesdk-full.sql"));
-        var held = await _store.ImportAsync(_store.WriteFile("cut.sql", CutAfterAuthAttempts(Fixtures.Wrangler("vibesdk-full-2.sql"), keep: 10)));
-        Assert.True(held.Record.Held);
-        // The next day's export lands under its own name.
-        Assert.True((await _store.ImportAsync(_store.WriteFile("vibesdk-2026-12-01.sql", File.ReadAllText(Fixtures.Wrangler("vibesdk-full-2.sql"))))).Succeeded);
-
-        var applied = await _store.Services.GetRequiredService<ImportActivity>().ApplyHeldAsync(held.Record.Id);
-
-        Assert.False(applied.Succeeded);
-        Assert.Contains("a newer export was imported", applied.Error);
-        Assert.Equal(41, await _store.CountAsync("auth_attempts")); // the newer export's rows
-    }
-
-    [Fact]
     public async Task A_lone_surrogate_quarantines_an_event_and_rejects_a_vibesdk_row_with_its_line()
     {
         // The dump parser turns char(55296) into such a string; the writer is fed directly here.

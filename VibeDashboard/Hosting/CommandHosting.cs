@@ -32,6 +32,15 @@ public static class CommandHosting
         return services;
     }
 
+    /// <summary>Registers the handler of a command whose change commits in another component's transaction.</summary>
+    public static IServiceCollection AddExternalCommandHandler<TCommand, TResult, THandler>(this IServiceCollection services)
+        where TCommand : ICommand<TResult>
+        where THandler : class, IExternalCommandHandler<TCommand, TResult>
+    {
+        services.AddTransient<IExternalCommandHandler<TCommand, TResult>, THandler>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapVibeDashboardAudit(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet(AuditPath, QueryAsync).RequireAuthorization(AccessPolicies.Viewer);

@@ -11,6 +11,7 @@ public static class OperationsHosting
         VibeDashboardHosting.AddOptions<Configuration.AuthOptions>(services, configuration, Configuration.AuthOptions.Section);
         services.AddVibeDashboardCommands();
         services.AddVibeDashboardTokens();
+        services.AddExternalCommandHandler<Operations.Imports.ApplyHeldImportCommand, Operations.Imports.AppliedImport, Operations.Imports.ApplyHeldImportHandler>();
         return services;
     }
 

@@ -1,3 +1,6 @@
+using Microsoft.Data.Sqlite;
+using VibeDashboard.Storage;
+
 namespace VibeDashboard.Ingestion;
 
 /// <summary>How one import may behave beyond the defaults (<see cref="Importer.ImportFileAsync(string, ImportRequest, CancellationToken)"/>).</summary>
@@ -10,6 +13,13 @@ public sealed record ImportRequest
     /// <c>--allow-shrink</c>, the Imports page's "Apply anyway"). Without it such an export is held.
     /// </summary>
     public bool AllowShrink { get; init; }
+
+    /// <summary>
+    /// Runs inside the import's own transaction just before a successful import commits, with its history row
+    /// written: a forced import ("Apply anyway") writes its audit entry here, so the data and the record of who
+    /// forced it commit together or not at all. If it throws, the import fails and nothing is applied.
+    /// </summary>
+    public Func<SqliteConnection, SqliteTransaction, ImportRecord, CancellationToken, Task>? BeforeCommit { get; init; }
 }
 
 /// <summary>An export read completely but not applied, because it would empty or halve VibeSDK tables.</summary>

@@ -114,6 +114,11 @@ public sealed class Importer(
             record.Outcome = nameof(ImportOutcome.Succeeded);
             record.Id = await history.AddAsync(record, connection, transaction, cancellationToken);
             writer.AssignQuarantine(record.Id);
+            if (request.BeforeCommit is { } beforeCommit)
+            {
+                await beforeCommit(connection, transaction, record, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Imported {Source}: {Rows} rows ({NewEvents} new events, {Quarantined} quarantined) in {Ms} ms",
                 source, record.TotalRows, record.NewEvents, record.QuarantinedRows, record.DurationMs);

@@ -35,7 +35,17 @@ public sealed class ImportsPageTests : IAsyncLifetime
         _context.Services.AddSingleton(monitor);
         _context.Services.AddSingleton<TimeProvider>(_time);
         _context.Services.AddSingleton(Options.Create(new HealthOptions()));
+        _context.Services.AddSingleton(_temp.Services.GetRequiredService<VibeDashboard.Operations.Commands.ICommandPipeline>());
+        _context.Services.AddScoped<VibeDashboard.Components.CircuitClient>();
+        _context.Services.AddScoped<VibeDashboard.Components.CommandSender>();
+        _auth = _context.AddAuthorization();
+        SignInAs("admin");
     }
+
+    private Bunit.TestDoubles.BunitAuthorizationContext _auth = null!;
+
+    private void SignInAs(string role) => _auth.SetAuthorized(role + "@example.com").SetClaims(
+        new System.Security.Claims.Claim(VibeDashboard.Operations.Access.DashboardClaims.Role, role));
 
     public async Task DisposeAsync()
     {
@@ -104,11 +114,26 @@ public sealed class ImportsPageTests : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("Held", page.FindAll("[data-testid=outcome]")[0].TextContent.Trim()));
         Assert.Contains("auth_attempts would shrink from 40 to 10 rows", page.FindAll("[data-testid=import-error]")[0].TextContent);
         var apply = Assert.Single(page.FindAll("[data-testid=apply-anyway]"));
-        await apply.ClickAsync(new());
+        Assert.True(apply.HasAttribute("disabled")); // a forced action needs a reason first
+        page.Find("[data-testid=apply-reason]").Input("the export really is smaller");
+        await page.Find("[data-testid=apply-anyway]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Contains("Applied cut.sql", page.Find("[data-testid=apply-message]").TextContent));
         Assert.Equal(10, await _temp.CountAsync("auth_attempts"));
         Assert.Equal("Succeeded", page.FindAll("[data-testid=outcome]")[0].TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=apply-anyway]"));
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_a_held_import_but_no_apply_anyway()
+    {
+        var cut = _temp.WriteFile("cut.sql", VibeDashboard.Tests.Ingestion.ImportValidationTests.CutAfterAuthAttempts(Fixtures.Wrangler("vibesdk-full-2.sql"), keep: 10));
+        Assert.True((await _temp.ImportAsync(cut)).Held);
+        SignInAs("viewer");
+
+        var page = _context.Render<Imports>();
+
+        page.WaitForAssertion(() => Assert.Equal("Held", page.FindAll("[data-testid=outcome]")[0].TextContent.Trim()));
         Assert.Empty(page.FindAll("[data-testid=apply-anyway]"));
     }
 }

@@ -21,9 +21,13 @@ public sealed partial class Imports : IAsyncDisposable
     private bool _applying;
     private string? _applyMessage;
     private bool _applySucceeded;
+    private bool _admin;
+    private string _applyReason = "";
     private readonly CancellationTokenSource _cts = new();
 
     [Inject] public required ImportActivity Activity { get; init; }
+
+    [Inject] public required CommandSender Commands { get; init; }
 
     [Inject] public required StoreStatusMonitor Monitor { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
@@ -49,6 +53,8 @@ public sealed partial class Imports : IAsyncDisposable
                 await DispatchExceptionAsync(e);
             }
         }));
+        // Only to leave the button out for lower roles: the command refuses them whatever the page shows.
+        _admin = await Commands.RoleAsync() is VibeDashboard.Operations.Access.DashboardRole.Admin;
         await LoadAsync();
     }
 
@@ -70,17 +76,25 @@ public sealed partial class Imports : IAsyncDisposable
         _quarantineOf = record;
     }
 
-    /// <summary>Re-runs the held import through the importer with shrinking allowed (no SQL here). Issue 9: admin role only.</summary>
+    /// <summary>
+    /// Sends <c>import.apply_held</c>: the pipeline checks the admin role and the reason, the importer re-runs the
+    /// held export with shrinking allowed, and the audit entry commits in the import's own transaction.
+    /// </summary>
     private async Task ApplyAnywayAsync(ImportView record)
     {
         _applying = true;
         try
         {
-            var result = await Activity.ApplyHeldAsync(record.Id, _cts.Token);
+            var result = await Commands.SendAsync(new VibeDashboard.Operations.Imports.ApplyHeldImportCommand(record.Id, _applyReason.Trim()), _cts.Token);
             _applySucceeded = result.Succeeded;
             _applyMessage = result.Succeeded
-                ? $"Applied {Path.GetFileName(record.Source)}: {result.Record!.TotalRows.ToString("N0", CultureInfo.CurrentCulture)} rows."
+                ? $"Applied {result.Value!.File}: {result.Value.Rows.ToString("N0", CultureInfo.CurrentCulture)} rows."
                 : $"Not applied: {result.Error}";
+            if (result.Succeeded)
+            {
+                _applyReason = "";
+            }
+
             await LoadAsync();
         }
         finally

@@ -57,6 +57,11 @@ public sealed class CommandPipeline(
         }
 
         await using var scope = scopes.CreateAsyncScope();
+        if (invoker.ResolveExternal(scope.ServiceProvider) is { } external)
+        {
+            return await SendExternalAsync(invoker, external, command, actor, cancellationToken);
+        }
+
         var handler = invoker.Resolve(scope.ServiceProvider);
         var invalid = ValidateKey(command.IdempotencyKey) ?? invoker.Validate(handler, command);
         if (invalid is not null)
@@ -139,6 +144,56 @@ public sealed class CommandPipeline(
         }
 
         await NotifyAsync();
+        return result;
+    }
+
+    /// <summary>
+    /// A command committed by another component's transaction (see <see cref="IExternalCommandHandler{TCommand,TResult}"/>):
+    /// the handler gets an appender that writes the audit entry inside that transaction. Not under the writers'
+    /// semaphore — the change may be long (an import), and SQLite's write lock already orders the audit seq.
+    /// </summary>
+    private async Task<CommandResult<TResult>> SendExternalAsync<TResult>(IInvoker<TResult> invoker, object handler, ICommand<TResult> command, Actor actor, CancellationToken cancellationToken)
+    {
+        var invalid = command.IdempotencyKey is not null
+            ? $"{command.Action} does not take an Idempotency-Key (it is checked against the current state instead)"
+            : invoker.ValidateExternal(handler, command);
+        if (invalid is not null)
+        {
+            return await RejectAsync<TResult>(command, actor, CommandOutcome.Invalid, invalid, cancellationToken);
+        }
+
+        await schema.EnsureCreatedAsync(cancellationToken);
+        AuditRow? written = null;
+        ExternalAudit audit = async (connection, transaction, before, after, targetId, ct) =>
+        {
+            var draft = Draft(command, actor, CommandOutcome.Ok, null) with
+            {
+                TargetId = targetId ?? command.TargetId,
+                BeforeJson = ToJson(before),
+                AfterJson = ToJson(after),
+            };
+            written = await AuditWriter.AppendAsync(connection, transaction, draft, time.GetUtcNow(), ct);
+            return written.Seq;
+        };
+
+        var effect = await invoker.RunExternalAsync(handler, command, actor, audit, cancellationToken);
+        CommandResult<TResult> result;
+        if (effect.Outcome == CommandOutcome.Ok)
+        {
+            // An Ok without an audit entry would be a change nobody can trace: a handler bug, never a silent success.
+            var row = written ?? throw new InvalidOperationException($"the handler of {command.Action} succeeded without writing its audit entry");
+            result = new CommandResult<TResult>(CommandOutcome.Ok, effect.Result, null, effect.Version, row.Seq);
+            await NotifyAsync();
+        }
+        else
+        {
+            var outcome = effect.Outcome == CommandOutcome.Conflict ? CommandOutcome.Conflict : CommandOutcome.Invalid;
+            var error = effect.Error ?? "the command could not be applied";
+            var row = await AppendAloneAsync(Draft(command, actor, outcome, error) with { TargetId = effect.TargetId ?? command.TargetId }, cancellationToken);
+            await NotifyAsync();
+            result = new CommandResult<TResult>(outcome, default, error, effect.Version, row.Seq, NotFound: effect.NotFound);
+        }
+
         return result;
     }
 
@@ -261,6 +316,12 @@ public sealed class CommandPipeline(
     {
         object Resolve(IServiceProvider services);
 
+        object? ResolveExternal(IServiceProvider services);
+
+        string? ValidateExternal(object handler, ICommand<TResult> command);
+
+        Task<CommandEffect<TResult>> RunExternalAsync(object handler, ICommand<TResult> command, Actor actor, ExternalAudit audit, CancellationToken cancellationToken);
+
         string? Validate(object handler, ICommand<TResult> command);
 
         Task<CommandEffect<TResult>> ApplyAsync(object handler, ICommand<TResult> command, CommandContext context, CancellationToken cancellationToken);
@@ -273,6 +334,13 @@ public sealed class CommandPipeline(
             ?? throw new InvalidOperationException($"no handler for {typeof(TCommand).Name}: register one with services.AddCommandHandler<{typeof(TCommand).Name}, {typeof(TResult).Name}, …>()");
 
         public string? Validate(object handler, ICommand<TResult> command) => ((ICommandHandler<TCommand, TResult>)handler).Validate((TCommand)command);
+
+        public object? ResolveExternal(IServiceProvider services) => services.GetService<IExternalCommandHandler<TCommand, TResult>>();
+
+        public string? ValidateExternal(object handler, ICommand<TResult> command) => ((IExternalCommandHandler<TCommand, TResult>)handler).Validate((TCommand)command);
+
+        public Task<CommandEffect<TResult>> RunExternalAsync(object handler, ICommand<TResult> command, Actor actor, ExternalAudit audit, CancellationToken cancellationToken) =>
+            ((IExternalCommandHandler<TCommand, TResult>)handler).RunAsync((TCommand)command, actor, audit, cancellationToken);
 
         public Task<CommandEffect<TResult>> ApplyAsync(object handler, ICommand<TResult> command, CommandContext context, CancellationToken cancellationToken) =>
             ((ICommandHandler<TCommand, TResult>)handler).ApplyAsync((TCommand)command, context, cancellationToken);

@@ -50,6 +50,30 @@ public interface ICommandHandler<in TCommand, TResult> where TCommand : ICommand
     Task<CommandEffect<TResult>> ApplyAsync(TCommand command, CommandContext context, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Writes a command's audit entry inside a transaction another component owns and commits; returns its seq. Call it
+/// once, just before that commit: the change and its audit entry then commit together or not at all.
+/// </summary>
+public delegate Task<long> ExternalAudit(SqliteConnection connection, SqliteTransaction transaction, object? before, object? after, string? targetId, CancellationToken cancellationToken);
+
+/// <summary>
+/// A command whose change commits in another component's transaction rather than the pipeline's — applying a held
+/// import runs in the importer's own transaction, which must not nest inside another write transaction on the same
+/// store. The pipeline still authorizes, validates and audits refusals; the handler hands <see cref="ExternalAudit"/>
+/// to that transaction. Registered with <c>AddExternalCommandHandler</c>; idempotency keys are refused for these.
+/// </summary>
+public interface IExternalCommandHandler<in TCommand, TResult> where TCommand : ICommand<TResult>
+{
+    /// <summary>Checks the command alone (no state): null when valid, else what is wrong, naming the field.</summary>
+    string? Validate(TCommand command);
+
+    /// <summary>
+    /// Makes the change; on success <paramref name="audit"/> must have been called inside the committing transaction.
+    /// Returns <see cref="CommandEffect{TResult}.Invalid"/> (or Conflict) when the change was refused or failed.
+    /// </summary>
+    Task<CommandEffect<TResult>> RunAsync(TCommand command, Actor actor, ExternalAudit audit, CancellationToken cancellationToken);
+}
+
 /// <summary>The one way to change operator state.</summary>
 public interface ICommandPipeline
 {
