@@ -44,17 +44,17 @@ public static class TokenHosting
         return endpoints;
     }
 
-    // ---- the wire (snake_case properties, as the issue writes them) ----
+    // ---- the wire: camelCase properties, as in /api/snapshot, /api/audit and the 409 body ----
 
     public sealed record TokenBody(
         [property: JsonPropertyName("name")] string Name,
         [property: JsonPropertyName("role")] DashboardRole Role,
         [property: JsonPropertyName("prefix")] string Prefix,
-        [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-        [property: JsonPropertyName("created_by")] string CreatedBy,
-        [property: JsonPropertyName("last_used_at")] DateTimeOffset? LastUsedAt,
-        [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
-        [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt,
+        [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
+        [property: JsonPropertyName("createdBy")] string CreatedBy,
+        [property: JsonPropertyName("lastUsedAt")] DateTimeOffset? LastUsedAt,
+        [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt,
+        [property: JsonPropertyName("revokedAt")] DateTimeOffset? RevokedAt,
         [property: JsonPropertyName("state")] TokenState State);
 
     /// <summary>201's body. <see cref="Token"/> is null on an idempotent replay: the secret is never stored.</summary>
@@ -63,21 +63,21 @@ public static class TokenHosting
         [property: JsonPropertyName("role")] DashboardRole Role,
         [property: JsonPropertyName("prefix")] string Prefix,
         [property: JsonPropertyName("token")] string? Token,
-        [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-        [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt);
+        [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
+        [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt);
 
     public sealed record RevokedTokenBody(
         [property: JsonPropertyName("name")] string Name,
         [property: JsonPropertyName("prefix")] string Prefix,
-        [property: JsonPropertyName("revoked_at")] DateTimeOffset RevokedAt);
+        [property: JsonPropertyName("revokedAt")] DateTimeOffset RevokedAt);
 
     public sealed record RoleMappingBody(
-        [property: JsonPropertyName("claim_value")] string ClaimValue,
+        [property: JsonPropertyName("claimValue")] string ClaimValue,
         [property: JsonPropertyName("role")] DashboardRole? Role,
         [property: JsonPropertyName("source")] RoleMappingSource Source,
         [property: JsonPropertyName("version")] long? Version,
-        [property: JsonPropertyName("updated_at")] DateTimeOffset? UpdatedAt,
-        [property: JsonPropertyName("updated_by")] string? UpdatedBy,
+        [property: JsonPropertyName("updatedAt")] DateTimeOffset? UpdatedAt,
+        [property: JsonPropertyName("updatedBy")] string? UpdatedBy,
         [property: JsonPropertyName("overridden")] bool Overridden);
 
     private static IResult ListTokens(IAccessFeed feed) =>
@@ -214,7 +214,7 @@ public static class TokenHosting
         return true;
     }
 
-    /// <summary><c>expected_version</c> in the body or <c>If-Match</c>; both given must agree.</summary>
+    /// <summary><c>expectedVersion</c> in the body or <c>If-Match</c>; both given must agree.</summary>
     private static bool TryExpectedVersion(HttpRequest request, JsonElement body, out long? version, out string? error)
     {
         if (!CommandHttp.TryExpectedVersion(request, out var header, out error))
@@ -224,20 +224,20 @@ public static class TokenHosting
         }
 
         version = header;
-        if (!body.TryGetProperty("expected_version", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!body.TryGetProperty("expectedVersion", out var element) || element.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
 
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var fromBody))
         {
-            error = "expected_version: must be a whole number (0: no stored mapping yet)";
+            error = "expectedVersion: must be a whole number (0: no stored mapping yet)";
             return false;
         }
 
         if (header is { } h && h != fromBody)
         {
-            error = $"expected_version ({fromBody}) and If-Match ({h}) disagree: send one";
+            error = $"expectedVersion ({fromBody}) and If-Match ({h}) disagree: send one";
             return false;
         }
 

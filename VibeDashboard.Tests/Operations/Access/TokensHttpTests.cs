@@ -35,13 +35,13 @@ public sealed class TokensHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("/api/tokens/wall", response.Headers.Location?.OriginalString);
         var body = await JsonAsync(response);
-        Assert.Equal(["name", "role", "prefix", "token", "created_at", "expires_at"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "role", "prefix", "token", "createdAt", "expiresAt"], body.EnumerateObject().Select(p => p.Name));
         Assert.Equal("wall", body.GetProperty("name").GetString());
         Assert.Equal("viewer", body.GetProperty("role").GetString());
         var token = body.GetProperty("token").GetString()!;
         Assert.Equal(token[..13], body.GetProperty("prefix").GetString());
-        var created = body.GetProperty("created_at").GetDateTimeOffset();
-        Assert.Equal(created.AddDays(30), body.GetProperty("expires_at").GetDateTimeOffset());
+        var created = body.GetProperty("createdAt").GetDateTimeOffset();
+        Assert.Equal(created.AddDays(30), body.GetProperty("expiresAt").GetDateTimeOffset());
 
         using var wall = _app.CreateAnonymousClient();
         wall.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -64,7 +64,7 @@ public sealed class TokensHttpTests : IAsyncLifetime
         using var response = await _admin.PostAsJsonAsync("/api/tokens", new { name = "script", role = "operator" });
 
         var body = await JsonAsync(response);
-        Assert.Equal(body.GetProperty("created_at").GetDateTimeOffset().AddDays(90), body.GetProperty("expires_at").GetDateTimeOffset());
+        Assert.Equal(body.GetProperty("createdAt").GetDateTimeOffset().AddDays(90), body.GetProperty("expiresAt").GetDateTimeOffset());
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class TokensHttpTests : IAsyncLifetime
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
             if (method == "PUT")
             {
-                request.Content = Json("""{"role":"admin","expected_version":0}""");
+                request.Content = Json("""{"role":"admin","expectedVersion":0}""");
             }
 
             using var response = await client.SendAsync(request);
@@ -165,20 +165,20 @@ public sealed class TokensHttpTests : IAsyncLifetime
     [Fact]
     public async Task Role_mappings_set_with_expected_versions_conflict_when_stale_and_remove()
     {
-        using var created = await _admin.PutAsync("/api/role-mappings/sre", Json("""{"role":"operator","expected_version":0}"""));
+        using var created = await _admin.PutAsync("/api/role-mappings/sre", Json("""{"role":"operator","expectedVersion":0}"""));
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var v1 = (await JsonAsync(created)).GetProperty("version").GetInt64();
 
-        using var updated = await _admin.PutAsync("/api/role-mappings/sre", Json($$"""{"role":"admin","expected_version":{{v1}}}"""));
+        using var updated = await _admin.PutAsync("/api/role-mappings/sre", Json($$"""{"role":"admin","expectedVersion":{{v1}}}"""));
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var v2 = (await JsonAsync(updated)).GetProperty("version").GetInt64();
 
-        using var stale = await _admin.PutAsync("/api/role-mappings/sre", Json($$"""{"role":"viewer","expected_version":{{v1}}}"""));
+        using var stale = await _admin.PutAsync("/api/role-mappings/sre", Json($$"""{"role":"viewer","expectedVersion":{{v1}}}"""));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Contains(v2.ToString(), await stale.Content.ReadAsStringAsync());
 
         using var list = await _admin.GetAsync("/api/role-mappings");
-        var row = (await JsonAsync(list)).EnumerateArray().Single(m => m.GetProperty("claim_value").GetString() == "sre");
+        var row = (await JsonAsync(list)).EnumerateArray().Single(m => m.GetProperty("claimValue").GetString() == "sre");
         Assert.Equal("admin", row.GetProperty("role").GetString());
         Assert.Equal("store", row.GetProperty("source").GetString());
         Assert.Equal(v2, row.GetProperty("version").GetInt64());
@@ -193,8 +193,8 @@ public sealed class TokensHttpTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"expected_version":0}""", "role: required")]
-    [InlineData("""{"role":"admin","expected_version":"x"}""", "expected_version:")]
+    [InlineData("""{"expectedVersion":0}""", "role: required")]
+    [InlineData("""{"role":"admin","expectedVersion":"x"}""", "expectedVersion:")]
     public async Task Bad_role_mapping_bodies_are_400_naming_the_field(string json, string error)
     {
         using var response = await _admin.PutAsync("/api/role-mappings/sre", Json(json));

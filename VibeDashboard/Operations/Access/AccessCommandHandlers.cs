@@ -24,13 +24,13 @@ internal static class AccessValidation
 
     /// <summary>A provider's claim value (a group name or id): any text but control characters, 1–256 characters.</summary>
     public static string? ClaimValue(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? "claim_value: required"
-        : value.Length > MaxClaimValueLength ? $"claim_value: at most {MaxClaimValueLength} characters"
-        : value.Any(char.IsControl) ? "claim_value: control characters are not allowed"
+        string.IsNullOrWhiteSpace(value) ? "claimValue: required"
+        : value.Length > MaxClaimValueLength ? $"claimValue: at most {MaxClaimValueLength} characters"
+        : value.Any(char.IsControl) ? "claimValue: control characters are not allowed"
         : null;
 
     public static string? ExpectedVersion(long? version) =>
-        version is < 0 ? "expected_version: 0 or more (0: no stored mapping yet)" : null;
+        version is < 0 ? "expectedVersion: 0 or more (0: no stored mapping yet)" : null;
 }
 
 public sealed class CreateTokenHandler : ICommandHandler<CreateTokenCommand, CreatedToken>
