@@ -22,14 +22,7 @@ public sealed class LiveRevocationTests
         await using var host = await LiveDashboardHost.StartAsync();
         var token = await host.CreateTokenAsync(DashboardRole.Viewer, "wall");
         var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(host.BaseUrl + MetricsHub.Path, o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+        await using var connection = Connect(host, token);
         connection.Closed += e =>
         {
             closed.TrySetResult(e);
@@ -46,17 +39,20 @@ public sealed class LiveRevocationTests
 
         Assert.Same(closed.Task, finished);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"closed after {clock.Elapsed}");
-        await using var again = new HubConnectionBuilder()
-            .WithUrl(host.BaseUrl + MetricsHub.Path, o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+        await using var again = Connect(host, token);
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => again.StartAsync());
         Assert.Contains("401", refused.Message);
     }
+
+    /// <summary>A wall screen's connection: WebSockets only, the token in the access_token query.</summary>
+    private static HubConnection Connect(LiveDashboardHost host, string token) => new HubConnectionBuilder()
+        .WithUrl(host.BaseUrl + MetricsHub.Path, o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+            o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+        })
+        .Build();
 
     [Fact]
     public async Task A_hub_connection_without_a_token_is_refused()
