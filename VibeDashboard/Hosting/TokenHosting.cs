@@ -91,14 +91,14 @@ public static class TokenHosting
         var body = await ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
-            return CommandHttp.BadRequest(body.Error);
+            return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
         }
 
         if (!TryString(body.Value, "name", required: true, out var name, out var error)
             || !TryRole(body.Value, out var role, out error)
             || !TryString(body.Value, "expires", required: false, out var expires, out error))
         {
-            return CommandHttp.BadRequest(error!);
+            return await CommandHttp.RefusedAsync(context, pipeline, error!);
         }
 
         var command = new CreateTokenCommand(name!, role, expires) { IdempotencyKey = CommandHttp.IdempotencyKey(context.Request) };
@@ -120,15 +120,16 @@ public static class TokenHosting
 
     private static async Task<IResult> SetRoleMappingAsync(string value, HttpContext context, ICommandPipeline pipeline, IAccessFeed feed, CancellationToken cancellationToken)
     {
+        value = CommandHttp.RouteValue(value);
         var body = await ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
-            return CommandHttp.BadRequest(body.Error);
+            return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
         }
 
         if (!TryRole(body.Value, out var role, out var error) || !TryExpectedVersion(context.Request, body.Value, out var expected, out error))
         {
-            return CommandHttp.BadRequest(error!);
+            return await CommandHttp.RefusedAsync(context, pipeline, error!);
         }
 
         var command = new SetRoleMappingCommand(value, role, expected) { IdempotencyKey = CommandHttp.IdempotencyKey(context.Request) };
@@ -139,9 +140,10 @@ public static class TokenHosting
 
     private static async Task<IResult> RemoveRoleMappingAsync(string value, HttpContext context, ICommandPipeline pipeline, IAccessFeed feed, CancellationToken cancellationToken)
     {
+        value = CommandHttp.RouteValue(value);
         if (!CommandHttp.TryExpectedVersion(context.Request, out var expected, out var error))
         {
-            return CommandHttp.BadRequest(error!);
+            return await CommandHttp.RefusedAsync(context, pipeline, error!);
         }
 
         var command = new RemoveRoleMappingCommand(value, expected) { IdempotencyKey = CommandHttp.IdempotencyKey(context.Request) };

@@ -78,7 +78,7 @@ public sealed partial class Login
 
     private async Task SignInWithAsync(string? presented, string? returnUrl)
     {
-        switch (await SignIn.SignInAsync(HttpContext, presented))
+        switch (await SignIn.SignInAsync(HttpContext, presented, returnUrl))
         {
             case SignInOutcome.SignedIn:
                 // A redirect: the secret leaves the address bar and the history, and the next page is a fresh GET.

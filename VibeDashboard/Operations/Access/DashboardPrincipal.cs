@@ -32,7 +32,11 @@ public static class DashboardPrincipal
 
     /// <summary>The actor of an HTTP request (endpoints; a Blazor circuit passes the values it captured at its start).</summary>
     public static Actor ActorOf(Microsoft.AspNetCore.Http.HttpContext context) =>
-        ActorOf(context.User, context.Connection.RemoteIpAddress?.ToString(), context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        ActorOf(context.User, context.Connection.RemoteIpAddress?.ToString(), UserAgentOf(context.Request));
+
+    /// <summary>The user agent as the audit log keeps it: at most 512 characters (it is the caller's to choose).</summary>
+    public static string? UserAgentOf(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null;
 
     /// <summary>Builds a signed-in principal with the dashboard's claims.</summary>
     public static ClaimsPrincipal Create(string name, ActorKind kind, DashboardRole role, string method, IEnumerable<Claim>? extra = null)

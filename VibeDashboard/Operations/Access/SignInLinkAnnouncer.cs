@@ -32,7 +32,8 @@ public sealed class SignInLinkAnnouncer(
     private void Announce()
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.OrderBy(a => a.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? 1 : 0).FirstOrDefault();
+        // https first: the link carries a secret, and a session signed in over http gets no Secure cookie.
+        var address = addresses.OrderBy(a => a.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? 0 : 1).FirstOrDefault();
         if (address is null)
         {
             // In-memory test servers listen nowhere; tests issue links themselves.

@@ -28,7 +28,7 @@ public sealed class SignInService(SignInLinks links, IAccessDirectory directory,
     /// <summary>The session of the start-up link: whoever holds the console.</summary>
     public const string LinkActorName = "admin (sign-in link)";
 
-    public async Task<SignInOutcome> SignInAsync(HttpContext context, string? presented)
+    public async Task<SignInOutcome> SignInAsync(HttpContext context, string? presented, string? returnUrl = null)
     {
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (throttle.IsBlocked(ip))
@@ -43,10 +43,13 @@ public sealed class SignInService(SignInLinks links, IAccessDirectory directory,
             return SignInOutcome.Refused;
         }
 
+        // RedirectUri set here: on its login path the cookie handler would otherwise redirect to the raw returnUrl of
+        // the query, and a non-ASCII one cannot be written into a Location header.
         await context.SignInAsync(AccessSchemes.Cookie, principal, new AuthenticationProperties
         {
             IsPersistent = true,
             AllowRefresh = true,
+            RedirectUri = SafeReturnUrl(returnUrl),
         });
         return SignInOutcome.SignedIn;
     }
@@ -66,10 +69,37 @@ public sealed class SignInService(SignInLinks links, IAccessDirectory directory,
         return directory.Authenticate(presented) is { } token ? ApiTokenAuthenticationHandler.PrincipalFor(token) : null;
     }
 
-    /// <summary>A return URL is followed only when it stays on this site (no open redirect): a path, not <c>//host</c>.</summary>
-    public static string SafeReturnUrl(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-        && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
-            ? returnUrl
-            : "/";
+    /// <summary>
+    /// A return URL is followed only when it stays on this site (no open redirect): a path, not <c>//host</c> or
+    /// <c>/\host</c>, without control characters. Anything beyond printable ASCII is percent-encoded (UTF-8), so the
+    /// result is always a valid Location header.
+    /// </summary>
+    public static string SafeReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl) || returnUrl.Length > 2048 || !returnUrl.StartsWith('/')
+            || returnUrl.StartsWith("//", StringComparison.Ordinal) || returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            || returnUrl.Any(char.IsControl) || System.Text.Unicode.Utf8.FromUtf16(returnUrl, new byte[returnUrl.Length * 3], out _, out _, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            return "/";
+        }
+
+        var safe = new System.Text.StringBuilder(returnUrl.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in returnUrl.EnumerateRunes())
+        {
+            if (rune.Value is >= 0x21 and <= 0x7E)
+            {
+                safe.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length])
+            {
+                safe.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return safe.ToString();
+    }
 }

@@ -59,6 +59,11 @@ public sealed class AuditVerifier(SqliteConnectionFactory connections, StoreSche
                     expected == 1 ? "prev_hash mismatch: the first entry does not start from the genesis hash" : $"prev_hash mismatch: it is not entry {N(expected - 1)}'s hash (an entry was replaced)");
             }
 
+            if (row.Action == AuditWriter.HeadRestoredAction)
+            {
+                return AuditVerification.Broken(count, prev, row.Seq, $"head mismatch: {row.Reason}");
+            }
+
             prev = row.Hash;
             count++;
             expected++;

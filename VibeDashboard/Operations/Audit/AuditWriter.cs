@@ -26,8 +26,9 @@ internal static class AuditWriter
 {
     private const string HeadSql = "SELECT seq, hash FROM _vd_audit_head WHERE id = 1";
 
-    // Without a head row (removed by hand) the newest entry is the best predecessor there is; the verifier reports
-    // the missing head, and this append restores it.
+    // Without a head row (removed by hand) the newest entry is the best predecessor there is. The append restores the
+    // head, but first writes a HeadRestored entry: the evidence that the head was gone (and newer entries may have been
+    // deleted with it) must outlive the repair, so `audit verify` keeps failing at that entry.
     private const string NewestSql = "SELECT seq, hash FROM _vd_audit ORDER BY seq DESC LIMIT 1";
 
     private const string InsertSql = """
@@ -49,9 +50,25 @@ internal static class AuditWriter
     {
         // The head, not MAX(seq): after the newest entries were deleted by hand, the next one keeps its number and
         // the gap stays visible instead of being papered over.
-        var head = await connection.QuerySingleOrDefaultAsync<AuditHead>(new CommandDefinition(HeadSql, transaction: transaction, cancellationToken: cancellationToken))
-            ?? await connection.QuerySingleOrDefaultAsync<AuditHead>(new CommandDefinition(NewestSql, transaction: transaction, cancellationToken: cancellationToken))
-            ?? new AuditHead { Seq = 0, Hash = AuditChain.Genesis };
+        var head = await connection.QuerySingleOrDefaultAsync<AuditHead>(new CommandDefinition(HeadSql, transaction: transaction, cancellationToken: cancellationToken));
+        if (head is null && await connection.QuerySingleOrDefaultAsync<AuditHead>(new CommandDefinition(NewestSql, transaction: transaction, cancellationToken: cancellationToken)) is { } newest)
+        {
+            var marker = new AuditDraft(Actor.System(), HeadRestoredAction, "audit", "", null, null,
+                $"the audit head row was missing when this entry was written; the log then ended at seq {newest.Seq}, and newer entries may have been deleted",
+                CommandOutcome.Invalid, "audit head row missing");
+            head = ToHead(await InsertAsync(connection, transaction, marker, at, newest, cancellationToken));
+        }
+
+        return await InsertAsync(connection, transaction, draft, at, head ?? new AuditHead { Seq = 0, Hash = AuditChain.Genesis }, cancellationToken);
+    }
+
+    /// <summary>The action of the entry that records a head row found missing (see <see cref="NewestSql"/>).</summary>
+    public const string HeadRestoredAction = "audit.head_restored";
+
+    private static AuditHead ToHead(AuditRow row) => new() { Seq = row.Seq, Hash = row.Hash };
+
+    private static async Task<AuditRow> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, AuditDraft draft, DateTimeOffset at, AuditHead head, CancellationToken cancellationToken)
+    {
 
         var row = new AuditRow
         {

@@ -52,6 +52,27 @@ public static class CommandHttp
     }
 
     /// <summary>The 400 for a request that never became a command (a malformed header or body).</summary>
+    /// <summary>
+    /// A 400 for a request refused before it became a command (a body that is not JSON, a field of the wrong type):
+    /// audited like any refused command, under the route's <see cref="AuditedRoute"/>, then answered.
+    /// </summary>
+    public static async Task<IResult> RefusedAsync(HttpContext context, ICommandPipeline pipeline, string detail)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AuditedRoute>() is { } route)
+        {
+            var target = route.TargetRouteValue is { } key ? RouteValue(context.GetRouteValue(key)?.ToString()) : "";
+            await pipeline.RecordRejectedAsync(route.Action, route.TargetType, target, Access.DashboardPrincipal.ActorOf(context), CommandOutcome.Invalid, detail, context.RequestAborted);
+        }
+
+        return BadRequest(detail);
+    }
+
+    /// <summary>
+    /// A route value as sent: routing decodes every escape in a path segment except <c>%2F</c>, which would otherwise
+    /// stay literal (a provider group named <c>/admins</c> is sent as <c>%2Fadmins</c>).
+    /// </summary>
+    public static string RouteValue(string? value) => (value ?? "").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
