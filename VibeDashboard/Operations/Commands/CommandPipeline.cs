@@ -85,10 +85,10 @@ public sealed class CommandPipeline(
                     await transaction.RollbackAsync(cancellationToken);
                     await transaction.DisposeAsync();
                     transaction = null;
-                    if (used.Action != command.Action || used.ActorName != actor.Name || used.ActorKind != Actor.KindName(actor.Kind))
+                    if (used.Action != command.Action || used.ActorName != actor.Name || used.ActorKind != Actor.KindName(actor.Kind) || used.RequestHash != RequestHash(command))
                     {
                         var row = await AppendOwnAsync(connection, Draft(command, actor, CommandOutcome.Invalid,
-                            $"Idempotency-Key '{key}' was already used for another command (a key belongs to one action by one actor)"), cancellationToken);
+                            $"Idempotency-Key '{key}' was already used for another request (a key belongs to one command — same action, target and fields — by one actor)"), cancellationToken);
                         result = new CommandResult<TResult>(CommandOutcome.Invalid, default, row.Error, null, row.Seq);
                     }
                     else
@@ -259,7 +259,7 @@ public sealed class CommandPipeline(
     };
 
     private const string FindKeySql = """
-        SELECT action, actor_name AS ActorName, actor_kind AS ActorKind, result_json AS ResultJson, current_version AS CurrentVersion, audit_seq AS AuditSeq
+        SELECT action, actor_name AS ActorName, actor_kind AS ActorKind, request_hash AS RequestHash, result_json AS ResultJson, current_version AS CurrentVersion, audit_seq AS AuditSeq
         FROM _vd_command_keys WHERE idempotency_key = @key
         """;
 
@@ -267,8 +267,8 @@ public sealed class CommandPipeline(
         connection.QuerySingleOrDefaultAsync<UsedKey>(new CommandDefinition(FindKeySql, new { key }, transaction, cancellationToken: cancellationToken));
 
     private const string InsertKeySql = """
-        INSERT INTO _vd_command_keys (idempotency_key, action, actor_name, actor_kind, target_id, result_json, current_version, audit_seq, created_at)
-        VALUES (@key, @action, @actorName, @actorKind, @targetId, @resultJson, @currentVersion, @auditSeq, @createdAt)
+        INSERT INTO _vd_command_keys (idempotency_key, action, actor_name, actor_kind, target_id, request_hash, result_json, current_version, audit_seq, created_at)
+        VALUES (@key, @action, @actorName, @actorKind, @targetId, @requestHash, @resultJson, @currentVersion, @auditSeq, @createdAt)
         """;
 
     private static Task InsertKeyAsync<TResult>(SqliteConnection connection, SqliteTransaction transaction, string key, ICommand command, Actor actor, AuditRow row, CommandEffect<TResult> effect, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -279,11 +279,20 @@ public sealed class CommandPipeline(
             actorName = actor.Name,
             actorKind = Actor.KindName(actor.Kind),
             targetId = row.TargetId,
+            requestHash = RequestHash(command),
             resultJson = JsonSerializer.Serialize(effect.Result, CommandJson.Options),
             currentVersion = effect.Version,
             auditSeq = row.Seq,
             createdAt = now.ToUnixTimeMilliseconds(),
         }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// What the key was used for: the command's fields (its type, target, values) hashed. A retry sends the same
+    /// command; the same key with another body is a client's mistake, answered as such rather than with the first result.
+    /// </summary>
+    private static string RequestHash(ICommand command) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            command.GetType().FullName + "\n" + JsonSerializer.Serialize(command, command.GetType(), CommandJson.Options))));
 
     private static string? ToJson(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), CommandJson.Options);
 
@@ -351,6 +360,7 @@ public sealed class CommandPipeline(
         public string Action { get; set; } = "";
         public string ActorName { get; set; } = "";
         public string ActorKind { get; set; } = "";
+        public string RequestHash { get; set; } = "";
         public string? ResultJson { get; set; }
         public long? CurrentVersion { get; set; }
         public long AuditSeq { get; set; }

@@ -49,6 +49,7 @@ public sealed class M0005_Audit : SqlMigration
             actor_name TEXT NOT NULL,
             actor_kind TEXT NOT NULL,
             target_id TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
             result_json TEXT,
             current_version BIGINT,
             audit_seq BIGINT NOT NULL,
