@@ -41,7 +41,8 @@ public sealed class CreateTokenHandler : ICommandHandler<CreateTokenCommand, Cre
     public async Task<CommandEffect<CreatedToken>> ApplyAsync(CreateTokenCommand command, CommandContext context, CancellationToken cancellationToken)
     {
         var existing = await AccessStore.ActiveByNameAsync(context, command.Name, cancellationToken);
-        if (existing is not null)
+        var expired = existing is { ExpiresAt: { } expiresAt } && expiresAt <= context.Now.ToUnixTimeMilliseconds();
+        if (existing is not null && !expired)
         {
             return CommandEffect<CreatedToken>.Conflict(existing.Version, $"a token named {command.Name} already exists: revoke it first or choose another name");
         }
@@ -49,6 +50,12 @@ public sealed class CreateTokenHandler : ICommandHandler<CreateTokenCommand, Cre
         TokenExpiry.TryParse(command.Expires, out var lifetime);
         var (id, plain, hash) = ApiTokenFormat.Generate();
         var version = await AccessStore.BumpVersionAsync(context, cancellationToken);
+        if (existing is not null)
+        {
+            // An expired token no longer holds its name: it is retired (kept, listed as revoked) for the new one.
+            await AccessStore.RevokeAsync(context, existing.Id, "expired: replaced by " + context.Actor.Name, version, cancellationToken);
+        }
+
         var row = new TokenRow
         {
             Id = id,
@@ -63,7 +70,7 @@ public sealed class CreateTokenHandler : ICommandHandler<CreateTokenCommand, Cre
         await AccessStore.InsertTokenAsync(context, row, cancellationToken);
         var after = TokenAuditView.Of(row);
         var created = new CreatedToken(row.Name, command.Role, after.Prefix, after.CreatedAt, after.ExpiresAt, version, plain);
-        return CommandEffect<CreatedToken>.Ok(created, before: null, after, version, command.Name);
+        return CommandEffect<CreatedToken>.Ok(created, before: existing is null ? null : TokenAuditView.Of(existing), after, version, command.Name);
     }
 }
 
