@@ -20,7 +20,7 @@ public static class AccessHosting
 {
     public static IServiceCollection AddVibeDashboardAccess(this IServiceCollection services, IConfiguration configuration)
     {
-        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var auth = ReadForWiring(configuration);
 
         services.AddSingleton<SignInLinks>();
         services.AddSingleton(sp => new SignInThrottle(sp.GetRequiredService<IOptions<AuthOptions>>().Value.MaxSignInFailuresPerMinute));
@@ -69,6 +69,7 @@ public static class AccessHosting
 
         // Validated in every mode (it skips the others), so a half-configured OpenIdConnect mode stops the start.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, OpenIdConnectOptionsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>>(new AuthOptionsValidation(configuration)));
 
         services.AddAuthorization(options =>
         {
@@ -83,6 +84,22 @@ public static class AccessHosting
             options.FallbackPolicy = options.GetPolicy(AccessPolicies.Viewer);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The mode and lifetimes the schemes are built with, read before the options exist. A value that does not bind
+    /// falls back to the defaults here; <see cref="AuthOptionsValidation"/> then stops the start naming the key.
+    /// </summary>
+    private static AuthOptions ReadForWiring(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            return new AuthOptions();
+        }
     }
 
     public static WebApplication UseVibeDashboardAccess(this WebApplication app)
@@ -113,7 +130,10 @@ public static class AccessHosting
     private static Task RedirectOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor")
+        // A HEAD, or a method the sign-in page does not answer, gets the status: redirecting it to /login, which would
+        // refuse it again, only loops.
+        if (HttpMethods.IsHead(context.Request.Method) || path.StartsWithSegments(DashboardUrls.Login())
+            || path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/_blazor")
             || context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = status;

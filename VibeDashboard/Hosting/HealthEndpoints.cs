@@ -14,8 +14,9 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", (TimeProvider time) => Results.Json(new { status = "ok", time = time.GetUtcNow() })).AllowAnonymous();
-        endpoints.MapGet("/readyz", ReadyAsync).AllowAnonymous();
+        // HEAD too: load balancers probe with it, and an unmatched method would fall to the sign-in redirect.
+        endpoints.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], (TimeProvider time) => Results.Json(new { status = "ok", time = time.GetUtcNow() })).AllowAnonymous();
+        endpoints.MapMethods("/readyz", [HttpMethods.Get, HttpMethods.Head], ReadyAsync).AllowAnonymous();
         return endpoints;
     }
 

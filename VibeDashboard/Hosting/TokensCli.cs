@@ -43,6 +43,12 @@ internal static class TokensCli
             return DashboardCli.Failed;
         }
 
+        if (words is ["create"] && !File.Exists(store))
+        {
+            // Said out loud: a token in a new store is useless to a dashboard running on another one (a typo in --store).
+            await stderr.WriteLineAsync($"note: no store at {ConsoleText.Escape(store)} yet: creating it; the dashboard must run with this Storage:Path for the token to work");
+        }
+
         try
         {
             return words switch

@@ -16,6 +16,9 @@ public static class VibeDashboardHosting
     public static WebApplicationBuilder AddVibeDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Request lines carry query strings, and two of them are secrets (/login?t=…, the hub's access_token):
+        // ASP.NET Core's per-request lines stay below Warning whatever the configured default level is.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddVibeDashboardStore(builder.Configuration);
 
         services.AddHostedService<StoreStartup>();

@@ -117,6 +117,28 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_request_to_a_mutating_route_gets_400_and_is_audited_as_invalid()
+    {
+        using var admin = await _app.CreateClientAsAsync(DashboardRole.Admin);
+
+        using var response = await admin.PostAsync("/api/tokens", new StringContent("not json", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var entries = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "token.create"))).Entries;
+        Assert.Single(entries, e => e.Outcome == CommandOutcome.Invalid && e.Error!.Contains("not valid JSON"));
+    }
+
+    [Fact]
+    public async Task A_numeric_auth_mode_stops_the_start_naming_the_key()
+    {
+        await using var app = new DashboardAppFactory(new Dictionary<string, string?> { ["Auth:Mode"] = "2" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Auth:Mode is '2'", error.ToString());
+    }
+
+    [Fact]
     public async Task Pages_carry_the_security_headers()
     {
         using var client = _app.CreateAnonymousClient();

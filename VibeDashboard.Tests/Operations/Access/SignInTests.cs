@@ -83,6 +83,31 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_ascii_return_url_is_percent_encoded_and_the_link_still_signs_in()
+    {
+        using var browser = Browser();
+
+        using var response = await browser.GetAsync(_app.IssueSignInLink() + "&returnUrl=%2Fcaf%C3%A9");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/caf%C3%A9", Where(response));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/healthz", HttpStatusCode.OK)]
+    [InlineData("/readyz", HttpStatusCode.ServiceUnavailable)] // no data yet: not ready, but answered, not redirected
+    [InlineData("/login", HttpStatusCode.Unauthorized)]
+    public async Task A_head_request_gets_a_status_not_a_redirect_loop(string path, HttpStatusCode expected)
+    {
+        using var browser = Browser();
+
+        using var response = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Past_ten_failures_a_minute_sign_in_answers_429_even_with_a_good_token()
     {
         using var browser = Browser();
