@@ -274,19 +274,11 @@ public sealed class OpenIdConnectSignInFixture : IAsyncLifetime
     }
 }
 
-/// <summary>
-/// What the test host adds: the OpenID Connect scheme while AccessHosting does not add it yet (skipped once it
-/// does), and <c>/test/whoami</c>, which shows the session's claims.
-/// </summary>
+/// <summary>What the test host adds to the real wiring: <c>/test/whoami</c>, which shows the session's claims.</summary>
 internal static class OidcTestHost
 {
     public static void Register(IServiceCollection services)
     {
-        if (!services.Any(d => d.ImplementationType == typeof(OpenIdConnectPostConfigureOptions)))
-        {
-            services.AddAuthentication().AddDashboardOpenIdConnect();
-        }
-
         services.AddTransient<IStartupFilter, Endpoints>();
     }
 
