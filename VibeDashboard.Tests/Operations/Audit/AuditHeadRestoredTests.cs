@@ -7,7 +7,7 @@ using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Operations.Audit;
 
-/// <summary>Deleting the newest entries and the head row by hand must not be hidden by the next command's append.</summary>
+/// <summary>Edits by hand that the plain hash check cannot see on its own: a deleted head row, a value of another type.</summary>
 public sealed class AuditHeadRestoredTests : IAsyncLifetime
 {
     private readonly TempStore _store = new();
@@ -37,5 +37,26 @@ public sealed class AuditHeadRestoredTests : IAsyncLifetime
         Assert.Equal(3, verification.BrokenSeq);
         Assert.Contains("head row was missing", verification.Reason);
         Assert.Contains("ended at seq 2", verification.Reason);
+    }
+
+    [Fact]
+    public async Task A_value_edited_to_another_type_is_named_by_its_seq()
+    {
+        var pipeline = _store.Services.GetRequiredService<ICommandPipeline>();
+        for (var i = 0; i < 3; i++)
+        {
+            await pipeline.RecordRejectedAsync("token.create", "token", $"t{i}", Actor.Anonymous("10.0.0.1", null), CommandOutcome.Denied, "no credentials");
+        }
+
+        await using (var db = new SqliteConnection($"Data Source={_store.StorePath};Pooling=False"))
+        {
+            await db.ExecuteAsync("UPDATE _vd_audit SET at = 1.5 WHERE seq = 2");
+        }
+
+        var verification = await _store.Services.GetRequiredService<AuditVerifier>().VerifyAsync();
+
+        Assert.False(verification.Holds);
+        Assert.Equal(2, verification.BrokenSeq);
+        Assert.Contains("wrong type", verification.Reason);
     }
 }

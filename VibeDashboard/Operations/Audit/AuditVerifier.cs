@@ -37,36 +37,44 @@ public sealed class AuditVerifier(SqliteConnectionFactory connections, StoreSche
         long expected = 1;
         var prev = AuditChain.Genesis;
         long count = 0;
-        await foreach (var row in connection.QueryUnbufferedAsync<AuditRow>(WalkSql, transaction: transaction).WithCancellation(cancellationToken))
+        try
         {
-            if (row.Seq != expected)
+            await foreach (var row in connection.QueryUnbufferedAsync<AuditRow>(WalkSql, transaction: transaction).WithCancellation(cancellationToken))
             {
-                return row.Seq > expected
-                    ? AuditVerification.Broken(count, prev, expected, row.Seq == expected + 1
-                        ? $"entry {N(expected)} is missing (deleted): the log goes from {N(expected - 1)} to {N(row.Seq)}"
-                        : $"entries {N(expected)}..{N(row.Seq - 1)} are missing (deleted): the log goes from {N(expected - 1)} to {N(row.Seq)}")
-                    : AuditVerification.Broken(count, prev, row.Seq, $"seq {N(row.Seq)} is out of order (expected {N(expected)})");
-            }
+                if (row.Seq != expected)
+                {
+                    return row.Seq > expected
+                        ? AuditVerification.Broken(count, prev, expected, row.Seq == expected + 1
+                            ? $"entry {N(expected)} is missing (deleted): the log goes from {N(expected - 1)} to {N(row.Seq)}"
+                            : $"entries {N(expected)}..{N(row.Seq - 1)} are missing (deleted): the log goes from {N(expected - 1)} to {N(row.Seq)}")
+                        : AuditVerification.Broken(count, prev, row.Seq, $"seq {N(row.Seq)} is out of order (expected {N(expected)})");
+                }
 
-            if (AuditChain.Compute(row) != row.Hash)
-            {
-                return AuditVerification.Broken(count, prev, row.Seq, "hash mismatch: the entry was edited after it was written");
-            }
+                if (AuditChain.Compute(row) != row.Hash)
+                {
+                    return AuditVerification.Broken(count, prev, row.Seq, "hash mismatch: the entry was edited after it was written");
+                }
 
-            if (row.PrevHash != prev)
-            {
-                return AuditVerification.Broken(count, prev, row.Seq,
-                    expected == 1 ? "prev_hash mismatch: the first entry does not start from the genesis hash" : $"prev_hash mismatch: it is not entry {N(expected - 1)}'s hash (an entry was replaced)");
-            }
+                if (row.PrevHash != prev)
+                {
+                    return AuditVerification.Broken(count, prev, row.Seq,
+                        expected == 1 ? "prev_hash mismatch: the first entry does not start from the genesis hash" : $"prev_hash mismatch: it is not entry {N(expected - 1)}'s hash (an entry was replaced)");
+                }
 
-            if (row.Action == AuditWriter.HeadRestoredAction)
-            {
-                return AuditVerification.Broken(count, prev, row.Seq, $"head mismatch: {row.Reason}");
-            }
+                if (row.Action == AuditWriter.HeadRestoredAction)
+                {
+                    return AuditVerification.Broken(count, prev, row.Seq, $"head mismatch: {row.Reason}");
+                }
 
-            prev = row.Hash;
-            count++;
-            expected++;
+                prev = row.Hash;
+                count++;
+                expected++;
+            }
+        }
+        catch (System.Data.DataException e)
+        {
+            // A value of another type than the log writes (at = 1.5) cannot even be read: an edit as well.
+            return AuditVerification.Broken(count, prev, expected, $"entry {N(expected)} cannot be read, a value has the wrong type (edited by hand): {e.Message}");
         }
 
         var last = expected - 1;
