@@ -45,6 +45,17 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Under_https_the_session_cookie_is_secure()
+    {
+        using var browser = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+        using var response = await browser.GetAsync(_app.IssueSignInLink());
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("vd_session=", StringComparison.Ordinal));
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task The_link_expires_after_its_lifetime()
     {
         var link = _app.IssueSignInLink();
