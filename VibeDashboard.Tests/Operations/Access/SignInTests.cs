@@ -84,6 +84,30 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pasted_token_signs_in_through_the_form_and_a_post_without_the_antiforgery_token_is_refused()
+    {
+        var token = await _app.CreateTokenAsync(DashboardRole.Viewer, "pasted");
+        using var browser = Browser();
+        var page = await browser.GetStringAsync("/login");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(antiforgery);
+
+        using var forged = await Browser().PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["Form.Token"] = token,
+        }));
+        using var posted = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["__RequestVerificationToken"] = antiforgery, ["Form.Token"] = token, ["Form.ReturnUrl"] = "/imports",
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("/imports", Where(posted));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/imports")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_return_url_to_another_site_is_not_followed()
     {
         using var browser = Browser();

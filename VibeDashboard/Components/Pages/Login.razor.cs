@@ -30,7 +30,8 @@ public sealed partial class Login
 
     [SupplyParameterFromQuery(Name = "signedOut")] public string? SignedOut { get; set; }
 
-    [SupplyParameterFromForm(FormName = "signin")] public SignInForm Form { get; set; } = new();
+    // No initializer (BL0008): a form post binds it, and OnInitialized supplies an empty one otherwise.
+    [SupplyParameterFromForm(FormName = "signin")] public SignInForm? Form { get; set; }
 
     private AuthMode _mode;
     private string? _message;
@@ -41,6 +42,7 @@ public sealed partial class Login
 
     protected override async Task OnInitializedAsync()
     {
+        Form ??= new SignInForm();
         _mode = Options.Value.Mode;
         _linkLifetime = ValueFormat.Duration(Options.Value.SignInLinkLifetime.TotalMilliseconds);
         if (_mode == AuthMode.Unsecured)
@@ -74,7 +76,7 @@ public sealed partial class Login
         }
     }
 
-    private Task SubmitAsync() => SignInWithAsync(Form.Token, Form.ReturnUrl);
+    private Task SubmitAsync() => SignInWithAsync(Form?.Token, Form?.ReturnUrl);
 
     private async Task SignInWithAsync(string? presented, string? returnUrl)
     {
