@@ -19,15 +19,7 @@ public sealed class MetricsHubResilienceTests
         await using var app = new DashboardAppFactory(new Dictionary<string, string?> { ["Aggregation:ThrottleMs"] = "0" });
         var server = app.Server;
         var received = Channel.CreateUnbounded<Snapshot>();
-        var token = await app.CreateTokenAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer);
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, MetricsHub.Path), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
+        await using var connection = await app.CreateHubConnectionAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer, MetricsHub.Path);
         connection.On<Snapshot>(nameof(IMetricsClient.Snapshot), s => received.Writer.TryWrite(s));
         await connection.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -58,6 +59,21 @@ public sealed class DashboardAppFactory(IDictionary<string, string?>? settings =
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>A hub connection to <paramref name="path"/> over the test server (long polling) with a fresh API token of this role.</summary>
+    public async Task<HubConnection> CreateHubConnectionAsAsync(DashboardRole role, string path)
+    {
+        var token = await CreateTokenAsync(role);
+        var server = Server;
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, path), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
     }
 
     /// <summary>A client without credentials that does not follow redirects.</summary>

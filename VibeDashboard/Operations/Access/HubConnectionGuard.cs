@@ -21,8 +21,6 @@ public sealed class HubConnectionGuard(
     private readonly ConcurrentDictionary<string, HubCallerContext> _connections = new();
     private readonly SemaphoreSlim _changed = new(0, 1);
 
-    public int Count => _connections.Count;
-
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         // Blazor's own circuit hub is left to CircuitRevalidation, which sends the page to sign-in; aborting its
