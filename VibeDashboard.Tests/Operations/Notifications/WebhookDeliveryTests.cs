@@ -357,6 +357,68 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Pending, delivery.Status);
     }
 
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_in_time_is_a_failed_attempt()
+    {
+        await using var harness = Harness(new() { ["Notifications:RequestTimeout"] = "00:00:00.300" });
+        _receiver.Answer("ops", WebhookReceiver.Hang);
+        await harness.PublishAsync("incident.created", "incident:7");
+
+        var outcome = Assert.Single(await harness.RunOnceAsync());
+
+        Assert.Equal(DispatchKind.Failed, outcome.Kind);
+        var delivery = Assert.Single(await harness.Deliveries.ListAsync());
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Null(delivery.LastStatus);
+        Assert.Contains("no answer within", delivery.LastError);
+        _time.Advance(MaxDelay);
+        Assert.Equal(DispatchKind.Delivered, Assert.Single(await harness.RunOnceAsync()).Kind);
+    }
+
+    [Fact]
+    public async Task A_delivery_to_a_webhook_no_longer_configured_goes_dead()
+    {
+        await using (var before = Harness())
+        {
+            _receiver.Answer("ops", 500);
+            await before.PublishAsync("incident.created", "incident:7");
+            await before.RunOnceAsync();
+        }
+
+        _time.Advance(MaxDelay);
+        await using var after = Harness(new() { ["Notifications:Webhooks:0:Name"] = "renamed" });
+        Assert.Equal(DispatchKind.Dead, Assert.Single(await after.RunOnceAsync()).Kind);
+        var dead = Assert.Single(await after.Deliveries.ListAsync());
+        Assert.Equal(DeliveryStatus.Dead, dead.Status);
+        Assert.Contains("no longer configured", dead.LastError);
+        Assert.Equal(1, dead.Attempts);
+    }
+
+    [Fact]
+    public async Task The_hosted_dispatcher_delivers_as_soon_as_a_command_commits()
+    {
+        await using var harness = Harness();
+        using var stop = new CancellationTokenSource();
+        await harness.Dispatcher.StartAsync(stop.Token);
+        try
+        {
+            await harness.PublishAsync("incident.created", "incident:7");
+
+            // The fake clock never moves: only the commit's signal can have woken the loop.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (_receiver.Requests.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Single(_receiver.Requests);
+        }
+        finally
+        {
+            await harness.Dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
+
     [Theory]
     [InlineData("Notifications:Webhooks:0:Url", "not a url", "Notifications:Webhooks:0:Url 'not a url'")]
     [InlineData("Notifications:Webhooks:0:Url", "ftp://example.com/x", "Notifications:Webhooks:0:Url 'ftp://example.com/x'")]

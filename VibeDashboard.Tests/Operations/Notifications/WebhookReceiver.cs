@@ -18,6 +18,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
+    /// <summary>An answer that never comes (the request hangs until the client gives up).</summary>
+    public const int Hang = -1;
+
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToArray();
@@ -38,6 +41,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
             var status = receiver._answers.TryGetValue(name, out var queue) && queue.TryDequeue(out var next) ? next : 200;
+            if (status == Hang)
+            {
+                // Never answers in time: the sender's timeout ends the request.
+                receiver._requests.Enqueue(new ReceivedRequest(name, buffer.ToArray(), new Dictionary<string, string>(), status));
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { });
+                return;
+            }
+
             receiver._requests.Enqueue(new ReceivedRequest(
                 name,
                 buffer.ToArray(),
