@@ -126,6 +126,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var delivery = Assert.Single(await harness.Deliveries.ListAsync());
         Assert.Equal("rollouts", delivery.Webhook);
         Assert.Equal("rollout.started", delivery.Event);
+        Assert.Empty(await harness.Deliveries.ListAsync(new DeliveryQuery(Webhook: "ops")));
+        Assert.Single(await harness.Deliveries.ListAsync(new DeliveryQuery(DeliveryStatus.Pending, "rollouts")));
+        Assert.Equal(1, (await harness.Deliveries.CountsAsync())[DeliveryStatus.Pending]);
     }
 
     [Fact]

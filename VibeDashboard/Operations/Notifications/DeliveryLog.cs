@@ -42,18 +42,27 @@ public sealed class DeliveryLog(SqliteConnectionFactory connections, StoreSchema
         last_attempt_at AS LastAttemptAtMs, last_status AS LastStatus, last_error AS LastError, delivered_at AS DeliveredAtMs
         """;
 
-    private const string ListSql = $"""
-        SELECT {Columns} FROM _vd_deliveries
-        WHERE (@status IS NULL OR status = @status) AND (@webhook IS NULL OR webhook = @webhook)
-        ORDER BY outbox_id DESC, webhook LIMIT @limit
-        """;
+    private const string ListSql = $"SELECT {Columns} FROM _vd_deliveries";
 
+    /// <summary>Newest first. The filters are added as SQL only when given: PostgreSQL cannot type a bare <c>@p IS NULL</c>.</summary>
     public async Task<IReadOnlyList<DeliveryView>> ListAsync(DeliveryQuery? query = null, CancellationToken cancellationToken = default)
     {
         query ??= new DeliveryQuery();
+        var where = new List<string>();
+        if (query.Status is not null)
+        {
+            where.Add("status = @status");
+        }
+
+        if (query.Webhook is not null)
+        {
+            where.Add("webhook = @webhook");
+        }
+
+        var sql = ListSql + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY outbox_id DESC, webhook LIMIT @limit";
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(ListSql, new
+        var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(sql, new
         {
             status = query.Status is { } s ? StatusName(s) : null,
             webhook = query.Webhook,
