@@ -40,7 +40,7 @@ public sealed class Outbox(IOptions<NotificationOptions> options)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(payload);
-        if (EventPattern.Problem(@event) is { } problem || @event.EndsWith('*'))
+        if (EventPattern.Problem(@event) is not null || @event.EndsWith('*'))
         {
             throw new ArgumentException($"event '{@event}' must be lower-case dotted words", nameof(@event));
         }
