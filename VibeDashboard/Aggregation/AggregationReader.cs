@@ -15,7 +15,9 @@ internal static class AggregationReader
     private const string EventsSql = """
         SELECT occurred_at, event_type, source, app_id, instance_id, policy_tier, status, duration_ms, cost_usd,
                CASE WHEN event_type = 'artifact_stored' AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.bytes') END,
-               CASE WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.migration') END
+               CASE WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.migration') END,
+               CASE WHEN event_type = 'llm_call' THEN provider END, CASE WHEN event_type = 'llm_call' THEN model END,
+               CASE WHEN event_type = 'llm_call' THEN tokens_in END, CASE WHEN event_type = 'llm_call' THEN tokens_out END
         FROM ops_events
         WHERE seq > ?1 AND seq <= ?2 AND occurred_at >= ?3
         """;
@@ -53,7 +55,11 @@ internal static class AggregationReader
                     Real(statement, h, 7),
                     Real(statement, h, 8),
                     Number(statement, h, 9),
-                    strings.Text(NativeColumns.Bytes(statement, h, 10))));
+                    strings.Text(NativeColumns.Bytes(statement, h, 10)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 11)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 12)),
+                    Number(statement, h, 13),
+                    Number(statement, h, 14)));
                 if ((++count & 0xFFFF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
