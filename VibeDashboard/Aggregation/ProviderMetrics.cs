@@ -48,7 +48,8 @@ internal sealed class ProviderMetrics
 
         var provider = ProviderSlot(e.Provider);
         Add(Get(provider, null), e);
-        if (!string.IsNullOrEmpty(e.Model))
+        // The overflow provider keeps no models: its names are unbounded by definition.
+        if (!string.IsNullOrEmpty(e.Model) && provider != Other)
         {
             Add(Get(provider, ModelSlot(provider, e.Model)), e);
         }
@@ -99,11 +100,6 @@ internal sealed class ProviderMetrics
 
     private string ModelSlot(string provider, string name)
     {
-        if (provider == Other)
-        {
-            return Other; // the overflow provider keeps no models: its names are unbounded by definition
-        }
-
         if (_modelNames.TryGetValue((provider, name), out var slot))
         {
             return slot;
@@ -175,8 +171,10 @@ internal sealed class ProviderMetrics
         foreach (var ((provider, model), theirs) in other._slots.OrderBy(s => s.Key.Provider == Other).ThenBy(s => s.Key.Model == Other))
         {
             var p = ProviderSlot(provider);
-            var m = model is null ? null : ModelSlot(p, model);
-            Get(p, m).MergeBuckets(theirs.Rollup);
+            if (model is null || p != Other)
+            {
+                Get(p, model is null ? null : ModelSlot(p, model)).MergeBuckets(theirs.Rollup);
+            }
         }
     }
 
