@@ -231,6 +231,16 @@ public sealed class ProviderMetricsTests(ProviderMetricsTests.Fixture fixture) :
         Assert.All(providerSlots.Concat(modelSlots.Select(m => m.Model!)), name => Assert.True(name.Length <= 64 && name.All(c => c is >= ' ' and <= '~'), name));
         Assert.DoesNotContain(modelSlots, m => m.Provider == ProviderMetrics.Other); // the overflow provider keeps no models
 
+        // Read first, the 5,000 one-call providers took every slot; the recompute then counted providers by calls and
+        // folded again, so the busy ones have rows of their own, exact, whatever order the rows came in.
+        Assert.All(Enumerable.Range(0, 8), k =>
+        {
+            var busy = snapshot.Provider("busy-" + k, "1h")!;
+            Assert.Equal(10, busy.Calls);
+            Assert.Equal(Enumerable.Range(0, 80).Count(i => i % 8 == k && i % 5 == 0), busy.Errors);
+        });
+        Assert.Contains(modelSlots, m => m == ("busy-0", "m0"));
+
         // Every call with a provider is counted exactly once across the provider rows, in "other" beyond the cap.
         var all = snapshot.Providers.Where(p => p.Window == "30d" && p.Model is null).ToList();
         Assert.Equal(5000 + 80 + 3, all.Sum(p => p.Calls));
@@ -246,6 +256,24 @@ public sealed class ProviderMetricsTests(ProviderMetricsTests.Fixture fixture) :
         Assert.DoesNotContain(aggregator.Current.Providers, p => p.Provider == "brand-new");
         Assert.Equal(other.Calls + 1, aggregator.Current.Provider(ProviderMetrics.Other, "30d")!.Calls);
         Assert.Equal(other.Errors + 1, aggregator.Current.Provider(ProviderMetrics.Other, "30d")!.Errors);
+    }
+
+    [Fact]
+    public void With_counted_slots_the_listed_names_have_rows_whatever_the_arrival_order()
+    {
+        var slots = new ProviderSlots(new HashSet<string> { "anthropic" }, new HashSet<(string, string)> { ("anthropic", "claude-sonnet") });
+        var engine = new MetricEngine([], NowMs, maxBreakdownKeys: 1, allowedProviders: slots);
+        engine.BeginBulk();
+        foreach (var provider in new[] { "junk-1", "junk-2", "anthropic", "junk-3" })
+        {
+            engine.Fold(new EventRow(NowMs - 1000, "llm_call", null, null, null, null, "error", 10, 0.01, null, null, provider, "claude-sonnet", 1, 1));
+        }
+
+        engine.EndBulk();
+        Assert.False(engine.ProvidersOverflowed);
+        var rows = engine.ProviderValues().Where(p => p.Window == "5m").ToList();
+        Assert.Equal([("anthropic", null), ("anthropic", "claude-sonnet"), (ProviderMetrics.Other, null)], rows.Select(r => (r.Provider, r.Model)));
+        Assert.Equal([1L, 1L, 3L], rows.Select(r => r.Calls));
     }
 
     [Fact]

@@ -180,6 +180,28 @@ internal static class AggregationReader
     public static async Task<HashSet<string>> TopTiersAsync(SqliteConnection connection, SqliteTransaction? transaction, long maxSeq, long fromMs, int max, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>(new CommandDefinition(TopTiersSql, new { maxSeq, from = fromMs, max }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
 
+    // The top providers by calls, then the top (provider, model) pairs among them; names as the engine admits them.
+    private const string TopProvidersSql = """
+        WITH c AS (SELECT CAST(provider AS TEXT) AS p, CAST(model AS TEXT) AS m FROM ops_events
+                   WHERE seq <= @maxSeq AND occurred_at >= @from AND event_type = 'llm_call' AND provider IS NOT NULL),
+             top AS (SELECT p FROM c WHERE p <> '' AND p <> 'other' AND length(p) <= 64 AND p NOT GLOB '*[^ -~]*'
+                     GROUP BY p ORDER BY COUNT(*) DESC, p LIMIT @max)
+        SELECT p AS Provider, NULL AS Model, 0 AS Rank FROM top
+        UNION ALL
+        SELECT * FROM (SELECT p, m, 1 FROM c WHERE p IN (SELECT p FROM top) AND m IS NOT NULL AND m <> '' AND m <> 'other'
+                       AND length(m) <= 64 AND m NOT GLOB '*[^ -~]*' GROUP BY p, m ORDER BY COUNT(*) DESC, p, m LIMIT @max)
+        """;
+
+    /// <summary>The <paramref name="max"/> providers and (provider, model) pairs with most llm_calls since <paramref name="fromMs"/>.</summary>
+    public static async Task<ProviderSlots> TopProvidersAsync(SqliteConnection connection, SqliteTransaction? transaction, long maxSeq, long fromMs, int max, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<(string Provider, string? Model, long Rank)>(
+            new CommandDefinition(TopProvidersSql, new { maxSeq, from = fromMs, max }, transaction, cancellationToken: cancellationToken))).AsList();
+        return new ProviderSlots(
+            rows.Where(r => r.Model is null).Select(r => r.Provider).ToHashSet(StringComparer.Ordinal),
+            rows.Where(r => r.Model is not null).Select(r => (r.Provider, r.Model!)).ToHashSet());
+    }
+
     private const string AuthSql = """
         SELECT rowid AS RowId, CAST(attempted_at AS INTEGER) AS At, CAST(success AS INTEGER) AS Success
         FROM auth_attempts WHERE rowid > @after AND attempted_at IS NOT NULL ORDER BY rowid

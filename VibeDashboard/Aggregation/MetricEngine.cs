@@ -70,9 +70,10 @@ internal sealed class MetricEngine
     /// whatever order events arrive in; without it, tiers take slots first come, first served.
     /// </param>
     /// <param name="maxBreakdownKeys">Providers, and (provider, model) pairs, with rollups of their own (<see cref="ProviderMetrics"/>).</param>
-    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null, int maxBreakdownKeys = 32)
+    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null, int maxBreakdownKeys = 32,
+        ProviderSlots? allowedProviders = null)
     {
-        _providers = new ProviderMetrics(nowMs, maxBreakdownKeys);
+        _providers = new ProviderMetrics(nowMs, maxBreakdownKeys, allowedProviders);
         _slos = slos;
         _now = nowMs;
         _maxTiers = Math.Max(1, maxTiers);
@@ -101,6 +102,9 @@ internal sealed class MetricEngine
     public IReadOnlyList<SloDefinition> Slos => _slos;
 
     public long BucketCount => _rollups.Values.Sum(r => r.BucketCount) + _providers.BucketCount;
+
+    /// <summary>Like <see cref="TiersOverflowed"/>, for providers and models (<see cref="ProviderMetrics.Overflowed"/>).</summary>
+    public bool ProvidersOverflowed => _providers.Overflowed;
 
     /// <summary>Provider and (provider, model) rollups held (bounded by maxBreakdownKeys).</summary>
     internal int ProviderSlots => _providers.SlotCount;

@@ -183,12 +183,14 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var engine = new MetricEngine(_slos, now, _options.MaxTiers, maxBreakdownKeys: _options.MaxBreakdownKeys);
         engine.BeginBulk();
         await ReadAllEventsAsync(engine, connection, maxSeq, from, now, null, cancellationToken);
-        if (engine.TiersOverflowed)
+        // Providers and models are bounded the same way (Aggregation:MaxBreakdownKeys), and counted in the same second read.
+        if (engine.TiersOverflowed || engine.ProvidersOverflowed)
         {
-            var tiers = await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken);
-            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys);
+            var tiers = engine.TiersOverflowed ? await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken) : null;
+            var providers = engine.ProvidersOverflowed ? await AggregationReader.TopProvidersAsync(connection, transaction, maxSeq, from, _options.MaxBreakdownKeys, cancellationToken) : null;
+            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys, providers);
             engine.BeginBulk();
-            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
+            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken, providers);
         }
 
         // Instances started before the horizon and still running count in every window they overlap.
@@ -243,7 +245,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     /// import replaced them, and then the next tick recomputes anyway), then merged: reading and folding is nearly
     /// all of a recompute's cost and needs no shared state.
     /// </summary>
-    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken)
+    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken, ProviderSlots? providers = null)
     {
         if (maxSeq < ParallelFromEvents || Environment.ProcessorCount < 2)
         {
@@ -254,7 +256,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var middle = maxSeq / 2;
         var second = Task.Run(async () =>
         {
-            var half = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys);
+            var half = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys, providers);
             half.BeginBulk();
             await using var other = await _connections.OpenAsync(cancellationToken);
             await using var transaction = other.BeginTransaction(deferred: true);

@@ -1,10 +1,17 @@
 namespace VibeDashboard.Aggregation;
 
 /// <summary>
+/// The providers and (provider, model) pairs a recompute gives rows of their own: the top ones by calls, counted
+/// when more than the cap showed up (<see cref="AggregationReader.TopProvidersAsync"/>).
+/// </summary>
+internal sealed record ProviderSlots(IReadOnlySet<string> Providers, IReadOnlySet<(string Provider, string Model)> Models);
+
+/// <summary>
 /// <c>llm_call</c> rows per provider and per (provider, model): one rollup each (the same minute/hour buckets and
 /// running windows as every other metric), read off as <see cref="ProviderValue"/>s for the snapshot. Bounded like
 /// tiers: at most <c>maxKeys</c> providers and <c>maxKeys</c> (provider, model) pairs get a slot of their own, first
-/// come, first served, and only for short printable ASCII names (<see cref="MetricEngine.IsShowableTier"/>); every
+/// come, first served (or, in a recompute that counted them, exactly the top ones by calls: <see cref="ProviderSlots"/>),
+/// and only for short printable ASCII names (<see cref="MetricEngine.IsShowableTier"/>); every
 /// other provider is counted under provider <see cref="Other"/>, every other model of a provider with a slot under
 /// its model <see cref="Other"/>. Not thread-safe: the engine's caller serialises access.
 /// </summary>
@@ -22,16 +29,28 @@ internal sealed class ProviderMetrics
     // Raw name → the provider slot it is counted under; remembered only while small, like the engine's tier map.
     private readonly Dictionary<string, string> _providerNames = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Provider, string Model), string> _modelNames = [];
+    private readonly ProviderSlots? _allowed;
     private int _providers;
     private int _models;
     private long _now;
     private bool _bulk;
 
-    public ProviderMetrics(long nowMs, int maxKeys)
+    public ProviderMetrics(long nowMs, int maxKeys, ProviderSlots? allowed = null)
     {
         _now = nowMs;
         _maxKeys = Math.Max(1, maxKeys);
+        _allowed = allowed;
     }
+
+    /// <summary>
+    /// True when, without counted slots, a showable name went to <see cref="Other"/> because the slots were taken in
+    /// arrival order: a recompute then counts providers by calls and folds again, as for tiers.
+    /// </summary>
+    public bool Overflowed { get; private set; }
+
+    // As for tiers: with counted slots, exactly those names during the recompute; afterwards a new name may take a free slot.
+    private bool MayTake(bool listed, int used) =>
+        used < _maxKeys && (listed || _allowed is null || !_bulk);
 
     /// <summary>Rollups held (the cap's test reads it): at most 2 × maxKeys + 2.</summary>
     public int SlotCount => _slots.Count;
@@ -82,7 +101,9 @@ internal sealed class ProviderMetrics
             return slot;
         }
 
-        var own = MetricEngine.IsShowableTier(name) && name != Other && _providers < _maxKeys;
+        var showable = MetricEngine.IsShowableTier(name) && name != Other;
+        var own = showable && MayTake(_allowed?.Providers.Contains(name) ?? false, _providers);
+        Overflowed |= showable && !own && _allowed is null;
         if (own)
         {
             _providers++;
@@ -105,7 +126,9 @@ internal sealed class ProviderMetrics
             return slot;
         }
 
-        var own = MetricEngine.IsShowableTier(name) && name != Other && _models < _maxKeys;
+        var showable = MetricEngine.IsShowableTier(name) && name != Other;
+        var own = showable && MayTake(_allowed?.Models.Contains((provider, name)) ?? false, _models);
+        Overflowed |= showable && !own && _allowed is null;
         if (own)
         {
             _models++;
@@ -167,6 +190,7 @@ internal sealed class ProviderMetrics
     /// <summary>Adds another instance's buckets (same clock, a disjoint part of the events): its names take slots here by the same rule.</summary>
     public void Merge(ProviderMetrics other)
     {
+        Overflowed |= other.Overflowed;
         // Named slots first, so that a name merged into "other" there can still have a slot here when there is room.
         foreach (var ((provider, model), theirs) in other._slots.OrderBy(s => s.Key.Provider == Other).ThenBy(s => s.Key.Model == Other))
         {
