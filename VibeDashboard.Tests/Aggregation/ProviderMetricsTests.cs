@@ -331,5 +331,12 @@ public sealed class ProviderMetricsTests(ProviderMetricsTests.Fixture fixture) :
         Assert.Equal(0, later.Provider("anthropic", "5m", "claude-sonnet")!.Calls);
         Assert.Null(later.Provider("anthropic", "5m", "claude-sonnet")!.ErrorRatio);
         Assert.Null(later.Provider("anthropic", "5m", "claude-sonnet")!.P50);
+
+        // What the ticks folded one by one is what a recompute of the same store finds (sums that slid out of a
+        // window by subtraction up to floating-point rounding).
+        var fresh = CreateAggregator(store, time);
+        await fresh.TickAsync();
+        static ProviderValue Rounded(ProviderValue p) => p with { CostUsd = Math.Round(p.CostUsd, 9), LatencyMeanMs = p.LatencyMeanMs is { } m ? Math.Round(m, 6) : null };
+        Assert.Equal(later.Providers.Select(Rounded), fresh.Current.Providers.Select(Rounded));
     }
 }
