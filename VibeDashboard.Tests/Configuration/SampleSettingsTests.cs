@@ -35,6 +35,7 @@ public sealed class SampleSettingsTests
         { typeof(HealthOptions), HealthOptions.Section },
         { typeof(AggregationOptions), AggregationOptions.Section },
         { typeof(AuthOptions), AuthOptions.Section },
+        { typeof(NotificationOptions), NotificationOptions.Section },
     };
 
     [Theory, MemberData(nameof(Sections))]

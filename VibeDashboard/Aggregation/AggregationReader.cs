@@ -15,7 +15,9 @@ internal static class AggregationReader
     private const string EventsSql = """
         SELECT occurred_at, event_type, source, app_id, instance_id, policy_tier, status, duration_ms, cost_usd,
                CASE WHEN event_type = 'artifact_stored' AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.bytes') END,
-               CASE WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.migration') END
+               CASE WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json) THEN json_extract(attrs_json, '$.migration') END,
+               CASE WHEN event_type = 'llm_call' THEN provider END, CASE WHEN event_type = 'llm_call' THEN model END,
+               CASE WHEN event_type = 'llm_call' THEN tokens_in END, CASE WHEN event_type = 'llm_call' THEN tokens_out END
         FROM ops_events
         WHERE seq > ?1 AND seq <= ?2 AND occurred_at >= ?3
         """;
@@ -53,7 +55,11 @@ internal static class AggregationReader
                     Real(statement, h, 7),
                     Real(statement, h, 8),
                     Number(statement, h, 9),
-                    strings.Text(NativeColumns.Bytes(statement, h, 10))));
+                    strings.Text(NativeColumns.Bytes(statement, h, 10)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 11)),
+                    strings.Text(NativeColumns.Bytes(statement, h, 12)),
+                    Number(statement, h, 13),
+                    Number(statement, h, 14)));
                 if ((++count & 0xFFFF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -173,6 +179,28 @@ internal static class AggregationReader
     /// <summary>The <paramref name="max"/> tiers with most events since <paramref name="fromMs"/>: the ones a recompute gives rollups of their own.</summary>
     public static async Task<HashSet<string>> TopTiersAsync(SqliteConnection connection, SqliteTransaction? transaction, long maxSeq, long fromMs, int max, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>(new CommandDefinition(TopTiersSql, new { maxSeq, from = fromMs, max }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+
+    // The top providers by calls, then the top (provider, model) pairs among them; names as the engine admits them.
+    private const string TopProvidersSql = """
+        WITH c AS (SELECT CAST(provider AS TEXT) AS p, CAST(model AS TEXT) AS m FROM ops_events
+                   WHERE seq <= @maxSeq AND occurred_at >= @from AND event_type = 'llm_call' AND provider IS NOT NULL),
+             top AS (SELECT p FROM c WHERE p <> '' AND p <> 'other' AND length(p) <= 64 AND p NOT GLOB '*[^ -~]*'
+                     GROUP BY p ORDER BY COUNT(*) DESC, p LIMIT @max)
+        SELECT p AS Provider, NULL AS Model, 0 AS Rank FROM top
+        UNION ALL
+        SELECT * FROM (SELECT p, m, 1 FROM c WHERE p IN (SELECT p FROM top) AND m IS NOT NULL AND m <> '' AND m <> 'other'
+                       AND length(m) <= 64 AND m NOT GLOB '*[^ -~]*' GROUP BY p, m ORDER BY COUNT(*) DESC, p, m LIMIT @max)
+        """;
+
+    /// <summary>The <paramref name="max"/> providers and (provider, model) pairs with most llm_calls since <paramref name="fromMs"/>.</summary>
+    public static async Task<ProviderSlots> TopProvidersAsync(SqliteConnection connection, SqliteTransaction? transaction, long maxSeq, long fromMs, int max, CancellationToken cancellationToken)
+    {
+        var rows = (await connection.QueryAsync<(string Provider, string? Model, long Rank)>(
+            new CommandDefinition(TopProvidersSql, new { maxSeq, from = fromMs, max }, transaction, cancellationToken: cancellationToken))).AsList();
+        return new ProviderSlots(
+            rows.Where(r => r.Model is null).Select(r => r.Provider).ToHashSet(StringComparer.Ordinal),
+            rows.Where(r => r.Model is not null).Select(r => (r.Provider, r.Model!)).ToHashSet());
+    }
 
     private const string AuthSql = """
         SELECT rowid AS RowId, CAST(attempted_at AS INTEGER) AS At, CAST(success AS INTEGER) AS Success

@@ -12,7 +12,11 @@ internal readonly record struct EventRow(
     double? DurationMs,
     double? CostUsd,
     double? Bytes,
-    string? Migration)
+    string? Migration,
+    string? Provider = null,
+    string? Model = null,
+    double? TokensIn = null,
+    double? TokensOut = null)
 {
     public bool IsError => string.Equals(Status, "error", StringComparison.OrdinalIgnoreCase);
 

@@ -48,6 +48,7 @@ internal sealed class MetricEngine
     private readonly int _maxTiers;
     private readonly IReadOnlySet<string>? _allowedTiers;
     private int _otherIndex = -1;
+    private readonly ProviderMetrics _providers;
     private long _now;
     private bool _bulk;
 
@@ -68,8 +69,11 @@ internal sealed class MetricEngine
     /// When set (a recompute, which counted tiers by volume first), exactly these tiers get their own rollups,
     /// whatever order events arrive in; without it, tiers take slots first come, first served.
     /// </param>
-    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null)
+    /// <param name="maxBreakdownKeys">Providers, and (provider, model) pairs, with rollups of their own (<see cref="ProviderMetrics"/>).</param>
+    public MetricEngine(IReadOnlyList<SloDefinition> slos, long nowMs, int maxTiers = 32, IReadOnlySet<string>? allowedTiers = null, int maxBreakdownKeys = 32,
+        ProviderSlots? allowedProviders = null)
     {
+        _providers = new ProviderMetrics(nowMs, maxBreakdownKeys, allowedProviders);
         _slos = slos;
         _now = nowMs;
         _maxTiers = Math.Max(1, maxTiers);
@@ -97,7 +101,13 @@ internal sealed class MetricEngine
 
     public IReadOnlyList<SloDefinition> Slos => _slos;
 
-    public long BucketCount => _rollups.Values.Sum(r => r.BucketCount);
+    public long BucketCount => _rollups.Values.Sum(r => r.BucketCount) + _providers.BucketCount;
+
+    /// <summary>Like <see cref="TiersOverflowed"/>, for providers and models (<see cref="ProviderMetrics.Overflowed"/>).</summary>
+    public bool ProvidersOverflowed => _providers.Overflowed;
+
+    /// <summary>Provider and (provider, model) rollups held (bounded by maxBreakdownKeys).</summary>
+    internal int ProviderSlots => _providers.SlotCount;
 
     /// <summary>Names in VibeSDK's d1_migrations (null when the table is not in the store).</summary>
     public void SetAppliedMigrations(IEnumerable<string>? names) => _d1Migrations = names?.ToHashSet(StringComparer.Ordinal);
@@ -109,6 +119,8 @@ internal sealed class MetricEngine
         {
             rollup.AdvanceTo(nowMs);
         }
+
+        _providers.AdvanceTo(nowMs);
 
         while (_pending.TryPeek(out var due, out var at) && at <= nowMs)
         {
@@ -165,6 +177,8 @@ internal sealed class MetricEngine
         {
             rollup.BeginDeferred();
         }
+
+        _providers.BeginBulk();
     }
 
     public void EndBulk()
@@ -192,6 +206,8 @@ internal sealed class MetricEngine
         {
             rollup.EndDeferred();
         }
+
+        _providers.EndBulk();
     }
 
     /// <summary>
@@ -211,6 +227,8 @@ internal sealed class MetricEngine
         {
             Get(family, TierIndex(tier)).MergeBuckets(theirs);
         }
+
+        _providers.Merge(other._providers);
 
         foreach (var (id, theirs) in other._apps)
         {
@@ -527,6 +545,7 @@ internal sealed class MetricEngine
                 Add(Llm, tier, at, 0, 1);
                 Add(Llm, tier, at, 1, error ? 1 : 0);
                 Add(Llm, tier, at, 2, e.CostUsd ?? 0);
+                _providers.Fold(e);
                 break;
             case EventTypes.RateLimitExceeded:
                 Add(RateLimit, tier, at, 0, 1);
@@ -812,6 +831,9 @@ internal sealed class MetricEngine
 
         return result;
     }
+
+    /// <summary>The per-provider and per-(provider, model) llm_call rows of every window (docs/metrics.md).</summary>
+    public IReadOnlyList<ProviderValue> ProviderValues() => _providers.Values();
 
     private static MetricValue Ratio(string key, string window, string? tier, double numerator, double denominator) =>
         new(key, window, tier, denominator > 0 ? numerator / denominator : null, (long)denominator, null, null, null);

@@ -67,7 +67,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         _time = time;
         _logger = logger;
         _subscriptions = new ThrottledSubscriptions(time, TimeSpan.FromMilliseconds(_options.ThrottleMs), logger);
-        _engine = new MetricEngine(_slos, time.GetUtcNow().ToUnixTimeMilliseconds(), _options.MaxTiers);
+        _engine = new MetricEngine(_slos, time.GetUtcNow().ToUnixTimeMilliseconds(), _options.MaxTiers, maxBreakdownKeys: _options.MaxBreakdownKeys);
         _importer.Imported += OnImported;
     }
 
@@ -180,15 +180,17 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         // Bounded cardinality: tiers take rollups first come, first served; only when more than MaxTiers show up
         // (rare, and costly to count: a GROUP BY over the horizon) are they counted, so that the top tiers by
         // volume keep their own rollups and every other tier is "other", and the events folded again.
-        var engine = new MetricEngine(_slos, now, _options.MaxTiers);
+        var engine = new MetricEngine(_slos, now, _options.MaxTiers, maxBreakdownKeys: _options.MaxBreakdownKeys);
         engine.BeginBulk();
         await ReadAllEventsAsync(engine, connection, maxSeq, from, now, null, cancellationToken);
-        if (engine.TiersOverflowed)
+        // Providers and models are bounded the same way (Aggregation:MaxBreakdownKeys), and counted in the same second read.
+        if (engine.TiersOverflowed || engine.ProvidersOverflowed)
         {
-            var tiers = await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken);
-            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
+            var tiers = engine.TiersOverflowed ? await AggregationReader.TopTiersAsync(connection, transaction, maxSeq, from, _options.MaxTiers, cancellationToken) : null;
+            var providers = engine.ProvidersOverflowed ? await AggregationReader.TopProvidersAsync(connection, transaction, maxSeq, from, _options.MaxBreakdownKeys, cancellationToken) : null;
+            engine = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys, providers);
             engine.BeginBulk();
-            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken);
+            await ReadAllEventsAsync(engine, connection, maxSeq, from, now, tiers, cancellationToken, providers);
         }
 
         // Instances started before the horizon and still running count in every window they overlap.
@@ -243,7 +245,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     /// import replaced them, and then the next tick recomputes anyway), then merged: reading and folding is nearly
     /// all of a recompute's cost and needs no shared state.
     /// </summary>
-    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken)
+    private async Task ReadAllEventsAsync(MetricEngine engine, Microsoft.Data.Sqlite.SqliteConnection connection, long maxSeq, long from, long now, IReadOnlySet<string>? tiers, CancellationToken cancellationToken, ProviderSlots? providers = null)
     {
         if (maxSeq < ParallelFromEvents || Environment.ProcessorCount < 2)
         {
@@ -254,7 +256,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         var middle = maxSeq / 2;
         var second = Task.Run(async () =>
         {
-            var half = new MetricEngine(_slos, now, _options.MaxTiers, tiers);
+            var half = new MetricEngine(_slos, now, _options.MaxTiers, tiers, _options.MaxBreakdownKeys, providers);
             half.BeginBulk();
             await using var other = await _connections.OpenAsync(cancellationToken);
             await using var transaction = other.BeginTransaction(deferred: true);
@@ -323,6 +325,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         {
             _engine.AdvanceTo(now.ToUnixTimeMilliseconds());
             var metrics = _engine.Metrics();
+            var providers = _engine.ProviderValues();
             var slos = new List<SloStatus>(_slos.Count);
             for (var i = 0; i < _slos.Count; i++)
             {
@@ -343,13 +346,14 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             var skipped = _engine.SkippedValues;
             _failure = null;
             if (previous.Version > 0 && previous.Demo == _demo && previous.DataAsOf == dataAsOf && previous.Failure is null
-                && previous.SkippedValues == skipped && previous.Metrics.SequenceEqual(metrics) && SlosEqual(previous.Slos, slos))
+                && previous.SkippedValues == skipped && previous.Metrics.SequenceEqual(metrics)
+                && previous.Providers.SequenceEqual(providers) && SlosEqual(previous.Slos, slos))
             {
                 next = previous;
             }
             else
             {
-                next = new Snapshot(previous.Version + 1, now, dataAsOf, _demo, metrics, slos) { SkippedValues = skipped };
+                next = new Snapshot(previous.Version + 1, now, dataAsOf, _demo, metrics, slos) { SkippedValues = skipped, Providers = providers };
                 Volatile.Write(ref _current, next);
                 _seriesCache.Clear();
             }

@@ -26,12 +26,44 @@ public sealed record Snapshot(
     /// </summary>
     public AggregationFailure? Failure { get; init; }
 
+    /// <summary>
+    /// <c>llm_call</c> numbers per provider (<see cref="ProviderValue.Model"/> null) and per (provider, model), in
+    /// every window; bounded by <c>Aggregation:MaxBreakdownKeys</c>, the rest under <c>other</c> (docs/metrics.md).
+    /// </summary>
+    public IReadOnlyList<ProviderValue> Providers { get; init; } = [];
+
     /// <summary>One metric value; <paramref name="tier"/> null means all policy tiers together.</summary>
     public MetricValue? Metric(string key, string window, string? tier = null) =>
         Metrics.FirstOrDefault(m => m.Key == key && m.Window == window && m.Tier == tier);
 
     public SloStatus? Slo(string key) => Slos.FirstOrDefault(s => s.Key == key);
+
+    /// <summary>One provider's row in a window; <paramref name="model"/> null means all its models together.</summary>
+    public ProviderValue? Provider(string provider, string window, string? model = null) =>
+        Providers.FirstOrDefault(p => p.Provider == provider && p.Window == window && p.Model == model);
 }
+
+/// <summary>
+/// The <c>llm_call</c> rows of one provider (and model, or all its models when <see cref="Model"/> is null) in one
+/// window: <see cref="Calls"/> and <see cref="Errors"/> (status error), <see cref="ErrorRatio"/> = errors / calls
+/// (null without calls), cost and token sums, and over the calls with a duration_ms (<see cref="LatencySamples"/>)
+/// the mean and nearest-rank p50/p95/p99 in ms (null without samples).
+/// </summary>
+public sealed record ProviderValue(
+    string Provider,
+    string? Model,
+    string Window,
+    long Calls,
+    long Errors,
+    double? ErrorRatio,
+    double CostUsd,
+    long TokensIn,
+    long TokensOut,
+    long LatencySamples,
+    double? LatencyMeanMs,
+    double? P50,
+    double? P95,
+    double? P99);
 
 /// <summary>Why the snapshot stopped moving: the last tick's error and when ticks started failing.</summary>
 public sealed record AggregationFailure(string Error, DateTimeOffset Since);

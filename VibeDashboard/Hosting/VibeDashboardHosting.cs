@@ -29,6 +29,8 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardAggregation(builder.Configuration);
         services.AddVibeDashboardOperations(builder.Configuration);
         services.AddVibeDashboardAccess(builder.Configuration);
+        // The web host alone delivers webhooks (the CLI writes to the outbox through its commands, never sends).
+        services.AddVibeDashboardNotifications(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
