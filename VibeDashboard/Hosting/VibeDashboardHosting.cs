@@ -31,6 +31,7 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardAccess(builder.Configuration);
         // The web host alone delivers webhooks (the CLI writes to the outbox through its commands, never sends).
         services.AddVibeDashboardNotifications(builder.Configuration);
+        services.AddVibeDashboardIncidents(builder.Configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -86,6 +87,7 @@ public static class VibeDashboardHosting
         app.MapVibeDashboardAccess();
         app.MapVibeDashboardAggregation();
         app.MapVibeDashboardOperations();
+        app.MapVibeDashboardIncidents();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
