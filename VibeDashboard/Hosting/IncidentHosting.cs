@@ -29,7 +29,6 @@ public static class IncidentHosting
         VibeDashboardHosting.AddOptions<IncidentOptions>(services, configuration, IncidentOptions.Section);
         services.AddSingleton<IncidentRunbooks>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IncidentChanges>();
         services.AddSingleton<IncidentWriter>();
         services.AddSingleton<IncidentBoard>();
         services.AddSingleton<IIncidentBoard>(sp => sp.GetRequiredService<IncidentBoard>());
