@@ -244,4 +244,18 @@ public sealed class IncidentCommandTests : IAsyncLifetime
         var text = JsonDocument.Parse(slack).RootElement.GetProperty("text").GetString();
         Assert.Equal("[incident.updated] incident:1: SEV2 unclassified #1 \"OpenAI 5xx\" — identified · owner olivia · ETA 2026-12-01 04:30 UTC · next update 2026-12-01 03:30 UTC — Failing over to the backup route", text);
     }
+
+    [Fact]
+    public async Task An_idempotency_key_replays_the_same_update_once_and_refuses_another_message()
+    {
+        var incident = await _h.DeclareAsync();
+        var first = await _h.OkAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("first")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        var replay = await _h.SendAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("first")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Version, replay.Value!.Version);
+
+        var other = await _h.SendAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("second")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        Assert.Equal(CommandOutcome.Invalid, other.Outcome);
+        Assert.Single((await _h.DetailAsync(incident.Number)).Updates);
+    }
 }
