@@ -1,5 +1,9 @@
+using System.Text;
+using System.Text.Json;
+using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Commands;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Notifications;
 
 namespace VibeDashboard.Tests.Operations.Incidents;
 
@@ -216,5 +220,42 @@ public sealed class IncidentCommandTests : IAsyncLifetime
         Assert.Equal(["first"], (await _h.Board.ListAsync(new IncidentQuery(IncidentListStatus.All, To: first.StartedAt.AddMinutes(30)), CancellationToken.None)).Select(i => i.Title));
         Assert.Empty(await _h.Board.ListAsync(new IncidentQuery(IncidentListStatus.All, Class: IncidentClass.ProviderOutage), CancellationToken.None));
         Assert.Equal(3, signals);
+    }
+
+    [Fact]
+    public async Task A_status_update_is_announced_with_the_incident_and_its_message_and_reads_well_in_slack()
+    {
+        var incident = await _h.DeclareAsync(Severity.Sev2, "OpenAI 5xx", key: "openai");
+        incident = await StepAsync(incident, new IncidentAction.Acknowledge("olivia"));
+        var eta = new DateTimeOffset(2026, 12, 1, 4, 30, 0, TimeSpan.Zero);
+        await StepAsync(incident, new IncidentAction.Update("Failing over to the backup route", IncidentStatus.Identified, eta));
+
+        var payload = await _h.ScalarAsync<string>("SELECT payload_json FROM _vd_outbox WHERE event = 'incident.updated'");
+        using var json = JsonDocument.Parse(payload);
+        Assert.Equal("Failing over to the backup route", json.RootElement.GetProperty("message").GetString());
+        var data = json.RootElement.GetProperty("incident");
+        Assert.Equal("inc-1", data.GetProperty("id").GetString());
+        Assert.Equal("identified", data.GetProperty("status").GetString());
+        Assert.Equal("SEV2", data.GetProperty("severity").GetString());
+        Assert.Equal(3, data.GetProperty("version").GetInt64());
+
+        var summary = await _h.ScalarAsync<string>("SELECT summary FROM _vd_outbox WHERE event = 'incident.updated'");
+        var slack = Encoding.UTF8.GetString(WebhookBody.Build(WebhookFormat.Slack, Guid.NewGuid().ToString(), IncidentEvents.Updated, "incident:1", _h.Time.GetUtcNow(), payload, summary));
+        var text = JsonDocument.Parse(slack).RootElement.GetProperty("text").GetString();
+        Assert.Equal("[incident.updated] incident:1: SEV2 unclassified #1 \"OpenAI 5xx\" — identified · owner olivia · ETA 2026-12-01 04:30 UTC · next update 2026-12-01 03:30 UTC — Failing over to the backup route", text);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_replays_the_same_update_once_and_refuses_another_message()
+    {
+        var incident = await _h.DeclareAsync();
+        var first = await _h.OkAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("first")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        var replay = await _h.SendAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("first")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        Assert.True(replay.Replayed);
+        Assert.Equal(first.Version, replay.Value!.Version);
+
+        var other = await _h.SendAsync(new IncidentActionCommand(incident.Number, new IncidentAction.Update("second")) { ExpectedVersion = incident.Version, IdempotencyKey = "k-1" });
+        Assert.Equal(CommandOutcome.Invalid, other.Outcome);
+        Assert.Single((await _h.DetailAsync(incident.Number)).Updates);
     }
 }

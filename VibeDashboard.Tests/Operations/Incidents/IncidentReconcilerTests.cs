@@ -1,3 +1,4 @@
+using VibeDashboard.Aggregation;
 using VibeDashboard.Operations.Commands;
 using VibeDashboard.Operations.Incidents;
 
@@ -199,5 +200,24 @@ public sealed class IncidentReconcilerTests : IAsyncLifetime
         var first = Outage(Now.AddHours(-5), Now.AddHours(-4));
         await ReconcileAsync(true, first, Outage(Now.AddHours(-3), null));
         Assert.Equal(2, (await AllAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_timeline_merges_the_class_slos_alert_transitions_during_the_incident_only()
+    {
+        var started = Now.AddMinutes(-30);
+        _h.Metrics.Alerts["provider_success"] =
+        [
+            new AlertTransition(Now.AddMinutes(-5), "provider_success", AlertState.Page, AlertState.Ticket, "burn 6x over 1h"),
+            new AlertTransition(Now.AddMinutes(-20), "provider_success", AlertState.Ok, AlertState.Page, "burn 16x over 1h"),
+            new AlertTransition(Now.AddDays(-3), "provider_success", AlertState.Ok, AlertState.Ticket, "before the incident"),
+        ];
+        _h.Metrics.Alerts["preview_startup"] = [new AlertTransition(Now.AddMinutes(-10), "preview_startup", AlertState.Ok, AlertState.Page, "another class's SLO")];
+        await ReconcileAsync(false, Outage(started, null));
+
+        var timeline = (await _h.DetailAsync(1)).Timeline;
+        Assert.Equal([TimelineKind.SloAlert, TimelineKind.SloAlert, TimelineKind.Detected], timeline.Select(e => e.Kind));
+        Assert.Equal("provider_success: ok → page (burn 16x over 1h)", timeline[0].Text);
+        Assert.Equal(Now.AddMinutes(-5), timeline[1].At);
     }
 }

@@ -9,14 +9,15 @@ namespace VibeDashboard.Operations.Incidents;
 
 /// <summary>
 /// The incidents' read model over the store (<see cref="IIncidentBoard"/>). Its subscribers are signalled after a
-/// command that wrote an incident commits (the pipeline's commit signal, filtered by <see cref="IncidentChanges"/>).
+/// command that changed an incident commits: on the pipeline's commit signal the board reads the incidents' version
+/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed.
 /// The timeline of an incident page adds the SLO alert transitions of the class's SLOs during the incident.
 /// </summary>
 public sealed class IncidentBoard : IIncidentBoard, IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly StoreSchema _schema;
-    private readonly IncidentChanges _changes;
+    private readonly SemaphoreSlim _watch = new(1, 1);
     private readonly IncidentRunbooks _runbooks;
     private readonly IMetricsFeed _metrics;
     private readonly TimeProvider _time;
@@ -24,12 +25,12 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
     private readonly IDisposable _pipelineSubscription;
     private readonly Lock _lock = new();
     private ImmutableArray<Func<Task>> _subscribers = [];
+    private long _seenTotal = -1;
 
     public IncidentBoard(
         SqliteConnectionFactory connections,
         StoreSchema schema,
         ICommandPipeline pipeline,
-        IncidentChanges changes,
         IncidentRunbooks runbooks,
         IMetricsFeed metrics,
         TimeProvider time,
@@ -37,7 +38,6 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
     {
         _connections = connections;
         _schema = schema;
-        _changes = changes;
         _runbooks = runbooks;
         _metrics = metrics;
         _time = time;
@@ -158,11 +158,35 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         }
     }
 
+    private const string VersionTotalSql = "SELECT COALESCE(SUM(version), 0) FROM _vd_incidents";
+
     private async Task CommittedAsync()
     {
-        if (!_changes.TakeMark())
+        if (_subscribers.IsEmpty)
         {
             return;
+        }
+
+        // Read after the commit, serialised: a change committed while another's signal is being handled is seen by
+        // its own signal's read (a flag set inside the handler could be taken by an earlier commit's signal, too early).
+        await _watch.WaitAsync();
+        try
+        {
+            await using var connection = await _connections.OpenAsync(CancellationToken.None);
+            var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
+            if (Interlocked.Exchange(ref _seenTotal, total) == total)
+            {
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Reading the incidents' versions after a commit failed");
+            return;
+        }
+        finally
+        {
+            _watch.Release();
         }
 
         foreach (var subscriber in _subscribers)

@@ -65,8 +65,12 @@ public sealed class IncidentReconciler(
         }
     }
 
-    private static string Reason(DetectedEpisode episode) =>
-        $"{episode.Rule}: {episode.Evidence.Summary}".Length > 1000 ? $"{episode.Rule}: {episode.Evidence.Summary}"[..1000] : $"{episode.Rule}: {episode.Evidence.Summary}";
+    /// <summary>The audit entry's reason: the rule and its evidence in words (the values are in the entry's after).</summary>
+    private static string Reason(DetectedEpisode episode)
+    {
+        var reason = $"{episode.Rule}: {episode.Evidence.Summary}";
+        return reason.Length > 1000 ? reason[..1000] : reason;
+    }
 
     private async Task<IReadOnlyList<IncidentRow>> LoadAsync(CancellationToken cancellationToken)
     {

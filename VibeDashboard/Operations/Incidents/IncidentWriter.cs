@@ -6,10 +6,9 @@ namespace VibeDashboard.Operations.Incidents;
 
 /// <summary>
 /// What every incident handler does around its own change, in the command's transaction: load the incident (404),
-/// check the expected version (409), save it with the next version, write the timeline, enqueue the webhook event,
-/// and mark the board changed (its subscribers are signalled after the commit).
+/// check the expected version (409), save it with the next version, write the timeline, enqueue the webhook event.
 /// </summary>
-public sealed class IncidentWriter(Outbox outbox, IncidentChanges changes)
+public sealed class IncidentWriter(Outbox outbox)
 {
     public const int MaxTitleLength = 200;
 
@@ -38,7 +37,6 @@ public sealed class IncidentWriter(Outbox outbox, IncidentChanges changes)
     {
         after.Version = before.Version + 1;
         await IncidentStore.UpdateAsync(context, after, before.Version, cancellationToken);
-        changes.Mark();
         return after.ToSummary();
     }
 
@@ -46,7 +44,6 @@ public sealed class IncidentWriter(Outbox outbox, IncidentChanges changes)
     {
         row.Version = 1;
         await IncidentStore.InsertAsync(context, row, cancellationToken);
-        changes.Mark();
         return row.ToSummary();
     }
 
@@ -98,17 +95,4 @@ public sealed class IncidentWriter(Outbox outbox, IncidentChanges changes)
 
     internal static string? Name(string? value, string field, bool required = true) =>
         Text(value, field, MaxNameLength, required) ?? (value is not null && value.Any(char.IsControl) ? $"{field}: control characters are not allowed" : null);
-}
-
-/// <summary>
-/// Set by a handler when it wrote an incident; the board signals its subscribers after the next commit when set. A
-/// rolled-back command leaves it set: one harmless extra signal (signal, then pull).
-/// </summary>
-public sealed class IncidentChanges
-{
-    private int _dirty;
-
-    public void Mark() => Interlocked.Exchange(ref _dirty, 1);
-
-    public bool TakeMark() => Interlocked.Exchange(ref _dirty, 0) == 1;
 }
