@@ -4,7 +4,7 @@ using System.Text;
 namespace VibeDashboard.Tests.Infrastructure;
 
 /// <summary>One <c>ops_events</c> row for a generated dump.</summary>
-public sealed record DumpEvent(string Id, DateTimeOffset At, string Source, string EventType, string Status, double? DurationMs = null, string Tier = "pro", string? AppId = null, double? CostUsd = null, string? AttrsJson = null);
+public sealed record DumpEvent(string Id, DateTimeOffset At, string Source, string EventType, string Status, double? DurationMs = null, string Tier = "pro", string? AppId = null, double? CostUsd = null, string? AttrsJson = null, string? Provider = null, string? Model = null, string? ErrorCode = null);
 
 /// <summary>
 /// Writes dumps in the exact shape of <c>wrangler d1 export --table ops_events</c> (see TestData/wrangler), with
@@ -39,6 +39,10 @@ public static class WranglerDump
     public static DumpEvent Probe(string id, DateTimeOffset at, bool ok, string tier = "pro") =>
         new(id, at, "probe", "probe", ok ? "ok" : "error", 12.5, tier, AttrsJson: "{\"path\":\"/\"}");
 
+    /// <summary>An <c>llm_call</c> through the AI Gateway to <paramref name="provider"/>; a failed one carries an error code.</summary>
+    public static DumpEvent LlmCall(string id, DateTimeOffset at, string provider, bool ok, string model = "claude-sonnet", string tier = "pro") =>
+        new(id, at, "agent", "llm_call", ok ? "ok" : "error", 850, tier, "app_llm", 0.002, Provider: provider, Model: model, ErrorCode: ok ? null : "upstream_503");
+
     public static string OpsEvents(IEnumerable<DumpEvent> events)
     {
         var sql = new StringBuilder(Header.Replace("\r\n", "\n")).Append('\n');
@@ -54,7 +58,10 @@ public static class WranglerDump
                 .Append(Text(e.Tier)).Append(',')
                 .Append(Text(e.Status)).Append(',')
                 .Append(Number(e.DurationMs)).Append(',')
-                .Append(Number(e.CostUsd)).Append(",NULL,NULL,NULL,NULL,NULL,NULL,")
+                .Append(Number(e.CostUsd)).Append(",NULL,NULL,")
+                .Append(Text(e.Provider)).Append(',')
+                .Append(Text(e.Model)).Append(',')
+                .Append(Text(e.ErrorCode)).Append(",NULL,")
                 .Append(Text(e.AttrsJson))
                 .Append(");\n");
         }
