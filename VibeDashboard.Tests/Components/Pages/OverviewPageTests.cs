@@ -12,6 +12,10 @@ namespace VibeDashboard.Tests.Components.Pages;
 
 public sealed class OverviewPageTests : DashboardComponentTest
 {
+    private readonly IncidentBoardFake _board;
+
+    public OverviewPageTests() => _board = IncidentBoardFake.AddTo(Services);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -12,6 +12,10 @@ namespace VibeDashboard.Tests.Components.Pages;
 
 public sealed class SloDetailPageTests : DashboardComponentTest
 {
+    private readonly IncidentBoardFake _board;
+
+    public SloDetailPageTests() => _board = IncidentBoardFake.AddTo(Services);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -89,6 +89,24 @@ function toOptions(c) {
           style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[t.tone] ?? p.tones.neutral, fontSize: "10px" },
         },
       })),
+      // Incidents (or any span): shaded from x to x2, labelled at the top; ApexCharts 4 draws these behind the series.
+      xaxis: (c.spans ?? []).map(s => ({
+        x: s.x,
+        x2: s.x2,
+        fillColor: p.tones[s.tone] ?? p.tones.neutral,
+        opacity: 0.12,
+        borderColor: p.tones[s.tone] ?? p.tones.neutral,
+        strokeDashArray: 0,
+        label: {
+          text: s.label,
+          borderColor: "transparent",
+          orientation: "horizontal",
+          position: "top",
+          textAnchor: "start",
+          offsetX: 4,
+          style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[s.tone] ?? p.tones.neutral, fontSize: "10px" },
+        },
+      })),
     },
     noData: { text: "no data in this range", style: { color: p.fore } },
   };
