@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -115,5 +117,46 @@ public sealed class LayoutBrowserTests(BrowserFixture browser)
         await Expect(heading).ToHaveTextAsync("Availability");
         await Expect(heading).ToBeFocusedAsync();
         Assert.Equal("none", await heading.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
+    }
+
+    /// <summary>A provider outage the rules would report: still active, begun <paramref name="startedAt"/>.</summary>
+    private static Task DetectOutageAsync(LiveDashboardHost host, DateTimeOffset startedAt) =>
+        host.Services.GetRequiredService<IIncidentSignalSink>().ReconcileAsync(
+            new DetectionResult(startedAt.AddMinutes(-5), DateTimeOffset.UtcNow,
+            [
+                new DetectedEpisode(IncidentClass.ProviderOutage, "openai", "provider_error_ratio", startedAt, null, Severity.Sev2, "openai failing",
+                    new SignalEvidence("openai error ratio 0.80 ≥ 0.25", [new EvidenceValue("error_ratio", 0.8, ">=", 0.25)], ["503"], ["pro"], 0.3)),
+            ], FullHistory: false),
+            CancellationToken.None);
+
+    [Fact]
+    public async Task On_a_phone_a_detected_incident_appears_in_the_overview_strip_without_reload_and_its_span_on_the_slo_chart()
+    {
+        await using var host = await LiveDashboardHost.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await host.ImportAsync(Probes(60, now));
+        var page = await OpenAsync(host, 390, 844);
+        await Expect(page.Locator("[data-testid=incidents-none]")).ToHaveTextAsync("No open incidents.");
+        await page.EvaluateAsync("() => window.__vdNoReload = true");
+
+        await DetectOutageAsync(host, now.AddMinutes(-5));
+
+        var row = page.Locator("[data-testid^=open-incident-]");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("[data-testid=incident-title]")).ToContainTextAsync("openai failing");
+        await Expect(row.Locator("[data-testid=incident-severity]")).ToHaveTextAsync("SEV2");
+        await Expect(row).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/incidents/[0-9]+$"));
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__vdNoReload === true"));
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the overview with an incident scrolls sideways at 390 px");
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "layout-390-incident.png"), FullPage = true });
+        var number = (await row.GetAttributeAsync("href"))!["/incidents/".Length..];
+
+        // Provider outages affect availability (their runbook's SLOs): its SLI chart shades the span.
+        await page.SetViewportSizeAsync(1280, 900);
+        await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/slo/availability?range=1h");
+        await Expect(page.Locator("[data-testid=chart-sli] .apexcharts-xaxis-annotations text")).ToHaveTextAsync($"#{number} provider_outage");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "slo-incident-span.png"), FullPage = true });
     }
 }

@@ -89,7 +89,8 @@ function toOptions(c) {
           style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[t.tone] ?? p.tones.neutral, fontSize: "10px" },
         },
       })),
-      // Incidents (or any span): shaded from x to x2, labelled at the top; ApexCharts 4 draws these behind the series.
+      // Incidents (or any span): shaded from x to x2, behind the series. The label runs down the span's left edge:
+      // ApexCharts anchors it at x, and a horizontal one would run off the chart for the newest (rightmost) incident.
       xaxis: (c.spans ?? []).map(s => ({
         x: s.x,
         x2: s.x2,
@@ -100,10 +101,8 @@ function toOptions(c) {
         label: {
           text: s.label,
           borderColor: "transparent",
-          orientation: "horizontal",
+          orientation: "vertical",
           position: "top",
-          textAnchor: "start",
-          offsetX: 4,
           style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[s.tone] ?? p.tones.neutral, fontSize: "10px" },
         },
       })),
