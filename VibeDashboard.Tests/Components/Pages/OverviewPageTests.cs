@@ -108,6 +108,18 @@ public sealed class OverviewPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public async Task Open_incidents_come_first_above_the_alerts()
+    {
+        await _board.SetAsync(IncidentBoardFake.Incident(4, VibeDashboard.Operations.Incidents.IncidentClass.ProviderOutage, At.AddMinutes(-3)));
+
+        var page = Render<Overview>();
+
+        var order = page.FindAll("[data-testid=open-incidents], [data-testid=alert-strip]").Select(e => e.GetAttribute("data-testid"));
+        Assert.Equal(["open-incidents", "alert-strip"], order);
+        Assert.Equal("/incidents/4", page.Find("[data-testid=open-incident-4]").GetAttribute("href"));
+    }
+
+    [Fact]
     public void Shows_the_demo_label_on_demo_data()
     {
         Feed.Current = Build(1, demo: true);
