@@ -157,6 +157,10 @@ public sealed class LayoutBrowserTests(BrowserFixture browser)
         await page.SetViewportSizeAsync(1280, 900);
         await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/slo/availability?range=1h");
         await Expect(page.Locator("[data-testid=chart-sli] .apexcharts-xaxis-annotations text")).ToHaveTextAsync($"#{number} provider_outage");
+        // Every point at 100 %: the axis stops at 100 % (ApexCharts alone would draw 0–200 % for a flat line at its max).
+        var yLabels = await page.Locator("[data-testid=chart-sli] .apexcharts-yaxis-label").AllTextContentsAsync();
+        Assert.StartsWith("100 %", yLabels[0]); // a label's text and its title
+        Assert.DoesNotContain(yLabels, label => label.Contains("200", StringComparison.Ordinal));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "slo-incident-span.png"), FullPage = true });
     }
 }
