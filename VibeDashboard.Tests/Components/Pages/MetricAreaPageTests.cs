@@ -3,6 +3,8 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Aggregation;
+using VibeDashboard.Operations.Incidents;
+using static VibeDashboard.Tests.Components.IncidentBoardFake;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
 using VibeDashboard.Tests.Infrastructure;
@@ -12,6 +14,10 @@ namespace VibeDashboard.Tests.Components.Pages;
 
 public sealed class MetricAreaPageTests : DashboardComponentTest
 {
+    private readonly IncidentBoardFake _board;
+
+    public MetricAreaPageTests() => _board = IncidentBoardFake.AddTo(Services);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -71,6 +77,25 @@ public sealed class MetricAreaPageTests : DashboardComponentTest
         Assert.Contains("203.0.113.9", ips.TextContent);
         Assert.Contains("7 identifiers", ips.TextContent);
         Assert.Contains("None in this range", page.Find($"[data-testid=offenders-{OffenderKind.LimiterKeysByBreaches}]").TextContent);
+    }
+
+    [Fact]
+    public async Task Every_time_chart_shades_every_incident_in_its_range_whatever_the_class()
+    {
+        await _board.SetAsync(
+            Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-3), resolvedAt: At.AddMinutes(-1)),
+            Incident(8, IncidentClass.AuthPolicyFailure, At.AddMinutes(-2)),
+            Incident(2, IncidentClass.SandboxInstability, At.AddDays(-2), IncidentStatus.Closed, resolvedAt: At.AddDays(-2).AddHours(1)));
+        var module = JSInterop.SetupModule(ApexChart.ModulePath);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("/metrics/runtime?range=1h");
+
+        var page = Render<MetricAreaPage>(p => p.Add(c => c.AreaKey, "runtime"));
+
+        page.WaitForAssertion(() => Assert.Equal(3, module.Invocations.Count(i => i.Identifier == "render")));
+        var payloads = module.Invocations.Where(i => i.Identifier == "render").Select(i => (JsonElement)i.Arguments[1]!).ToList();
+        Assert.All(payloads, p => Assert.Equal(["#7 provider_outage", "#8 auth_policy_failure"], p.GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("label").GetString())));
+        // The query asks for the page's range only.
+        Assert.Equal(At.AddHours(-1), _board.Queries[^1].From);
     }
 
     [Fact]

@@ -12,6 +12,10 @@ namespace VibeDashboard.Tests.Components.Pages;
 
 public sealed class OverviewPageTests : DashboardComponentTest
 {
+    private readonly IncidentBoardFake _board;
+
+    public OverviewPageTests() => _board = IncidentBoardFake.AddTo(Services);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -101,6 +105,18 @@ public sealed class OverviewPageTests : DashboardComponentTest
         Assert.Equal("/slo/availability?range=24h", page.Find("[data-testid=slo-card-availability] a").GetAttribute("href"));
         Assert.Equal("/metrics/runtime?range=24h", page.Find("[data-testid=area-tile-runtime] a").GetAttribute("href"));
         Assert.Equal("true", page.Find("[data-testid=range-24h]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public async Task Open_incidents_come_first_above_the_alerts()
+    {
+        await _board.SetAsync(IncidentBoardFake.Incident(4, VibeDashboard.Operations.Incidents.IncidentClass.ProviderOutage, At.AddMinutes(-3)));
+
+        var page = Render<Overview>();
+
+        var order = page.FindAll("[data-testid=open-incidents], [data-testid=alert-strip]").Select(e => e.GetAttribute("data-testid"));
+        Assert.Equal(["open-incidents", "alert-strip"], order);
+        Assert.Equal("/incidents/4", page.Find("[data-testid=open-incident-4]").GetAttribute("href"));
     }
 
     [Fact]

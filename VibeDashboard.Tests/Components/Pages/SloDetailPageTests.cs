@@ -3,6 +3,9 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Aggregation;
+using VibeDashboard.Components;
+using VibeDashboard.Operations.Incidents;
+using static VibeDashboard.Tests.Components.IncidentBoardFake;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
 using VibeDashboard.Tests.Infrastructure;
@@ -12,6 +15,10 @@ namespace VibeDashboard.Tests.Components.Pages;
 
 public sealed class SloDetailPageTests : DashboardComponentTest
 {
+    private readonly IncidentBoardFake _board;
+
+    public SloDetailPageTests() => _board = IncidentBoardFake.AddTo(Services);
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -56,6 +63,58 @@ public sealed class SloDetailPageTests : DashboardComponentTest
         Assert.Contains([14.4, 6, 3, 1], thresholds);
         Assert.Contains("SloSeries:availability:1h", Feed.Queries);
         Assert.Contains("SloSeries:availability:30d", Feed.Queries);
+    }
+
+    private static List<string> SpanLabels(JsonElement payload) =>
+        payload.TryGetProperty("spans", out var spans) ? [.. spans.EnumerateArray().Select(s => s.GetProperty("label").GetString()!)] : [];
+
+    [Fact]
+    public async Task Charts_shade_the_incidents_of_classes_whose_runbook_lists_this_slo_and_follow_the_board()
+    {
+        Feed.Current = Build(1, slos: [Slo("provider_success")]);
+        await _board.SetAsync(
+            Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-6), resolvedAt: At.AddMinutes(-2)),
+            Incident(8, IncidentClass.SandboxInstability, At.AddMinutes(-6)));
+        var module = JSInterop.SetupModule(ApexChart.ModulePath);
+
+        var page = Render<SloDetail>(p => p.Add(c => c.SloKey, "provider_success"));
+
+        // provider_outage lists provider_success among its SLOs; sandbox_instability does not.
+        page.WaitForAssertion(() => Assert.Equal(3, module.Invocations.Count(i => i.Identifier == "render")));
+        var drawn = module.Invocations.Where(i => i.Identifier is "render" or "update").Select(i => (JsonElement)i.Arguments[1]!).TakeLast(3).ToList();
+        Assert.All(drawn, payload => Assert.Equal(["#7 provider_outage"], SpanLabels(payload)));
+        var span = drawn[0].GetProperty("spans")[0];
+        Assert.Equal(At.AddMinutes(-6).ToUnixTimeMilliseconds(), span.GetProperty("x").GetInt64());
+        Assert.Equal(At.AddMinutes(-2).ToUnixTimeMilliseconds(), span.GetProperty("x2").GetInt64());
+        Assert.Equal(IncidentListStatus.All, _board.Queries[^1].Status);
+
+        // A new incident on the board is drawn without a new snapshot.
+        var updates = module.Invocations.Count(i => i.Identifier == "update");
+        await _board.SetAsync(
+            Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-6), resolvedAt: At.AddMinutes(-2)),
+            Incident(9, IncidentClass.ProviderOutage, At.AddMinutes(-1)));
+        Time.Advance(LivePageBase.TextInterval);
+
+        page.WaitForAssertion(() => Assert.Equal(updates + 3, module.Invocations.Count(i => i.Identifier == "update")));
+        Assert.All(module.Invocations.Where(i => i.Identifier == "update").TakeLast(3),
+            i => Assert.Equal(["#7 provider_outage", "#9 provider_outage"], SpanLabels((JsonElement)i.Arguments[1]!)));
+    }
+
+    [Fact]
+    public async Task A_board_change_that_moves_no_span_redraws_nothing()
+    {
+        await _board.SetAsync(Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-6)));
+        var module = JSInterop.SetupModule(ApexChart.ModulePath);
+        var page = Render<SloDetail>(p => p.Add(c => c.SloKey, "availability"));
+        page.WaitForAssertion(() => Assert.Equal(3, module.Invocations.Count(i => i.Identifier == "render")));
+        var calls = module.Invocations.Count;
+
+        // A closed incident from last year changes the board, not these charts.
+        await _board.SetAsync(Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-6)), Incident(1, IncidentClass.ProviderOutage, At.AddYears(-1), IncidentStatus.Closed, resolvedAt: At.AddYears(-1).AddHours(1)));
+        Time.Advance(LivePageBase.TextInterval);
+
+        page.WaitForAssertion(() => Assert.Equal(2, _board.Queries.Count));
+        Assert.Equal(calls, module.Invocations.Count);
     }
 
     [Fact]

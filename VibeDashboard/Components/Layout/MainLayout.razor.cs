@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Model;
@@ -10,7 +11,10 @@ namespace VibeDashboard.Components.Layout;
 public sealed partial class MainLayout : IDisposable
 {
     private bool _dark = true;
-    private bool _drawerOpen = true;
+
+    // Two states, one per side of the md breakpoint (see the markup): a phone's drawer starts closed, a desktop's open.
+    private bool _narrowOpen;
+    private bool _wideClosed;
     private bool _demo;
     private IDisposable? _subscription;
 
@@ -22,6 +26,8 @@ public sealed partial class MainLayout : IDisposable
     [Inject] public required StoreStatusMonitor Monitor { get; init; }
 
     [Inject] public required IOptions<AuthOptions> Auth { get; init; }
+
+    [Inject] public required NavigationManager Navigation { get; init; }
 
     [CascadingParameter] public Task<AuthenticationState>? Authentication { get; set; }
 
@@ -36,8 +42,13 @@ public sealed partial class MainLayout : IDisposable
         }
     }
 
+    private string RootClass => "vd-root"
+        + (_narrowOpen ? " vd-drawer-narrow-open" : "")
+        + (_wideClosed ? " vd-drawer-wide-closed" : "");
+
     protected override void OnInitialized()
     {
+        Navigation.LocationChanged += OnLocationChanged;
         _unsecured = Auth.Value.Mode == AuthMode.Unsecured;
         _demo = Monitor.Current.Demo;
         // Re-render the frame (and with it the page) only when the demo flag flips, not on every new event:
@@ -53,7 +64,28 @@ public sealed partial class MainLayout : IDisposable
 
     private void ToggleTheme() => _dark = !_dark;
 
-    private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
+    private void ToggleNarrowDrawer() => _narrowOpen = !_narrowOpen;
 
-    public void Dispose() => _subscription?.Dispose();
+    private void ToggleWideDrawer() => _wideClosed = !_wideClosed;
+
+    private void CloseNarrowDrawer() => _narrowOpen = false;
+
+    // On a phone the drawer covers the page: following a link in it closes it. Beside the page (md and up) it stays.
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        if (_narrowOpen)
+        {
+            _ = InvokeAsync(() =>
+            {
+                _narrowOpen = false;
+                StateHasChanged();
+            });
+        }
+    }
+
+    public void Dispose()
+    {
+        Navigation.LocationChanged -= OnLocationChanged;
+        _subscription?.Dispose();
+    }
 }

@@ -1,18 +1,29 @@
 using Microsoft.AspNetCore.Components;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Components.Controls.Charts;
+using VibeDashboard.Components.Controls;
 using VibeDashboard.Model;
+using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Utils;
 
 namespace VibeDashboard.Components.Pages;
 
-/// <summary>One metric area of BRIEF.md: each metric over the range (p50/p95/p99 for latencies), per tier, and its offenders.</summary>
+/// <summary>
+/// One metric area of BRIEF.md: each metric over the range (p50/p95/p99 for latencies), per tier, and its offenders.
+/// Every chart shades every incident in its range, whatever the class: no runbook maps classes to metrics, and
+/// on these pages the engineer is looking for what moved together (a provider outage shows in generation
+/// latency, spend and errors alike), so hiding some would hide exactly the correlation they came for.
+/// </summary>
 public sealed partial class MetricAreaPage
 {
     private MetricArea? _area;
     private MetricAreaModel? _model;
     private Dictionary<string, ApexChartConfig> _charts = [];
+    private Dictionary<string, ApexChartConfig> _chartData = [];
     private IReadOnlyList<OffenderTable> _offenders = [];
+    private IncidentFollower? _incidents;
+
+    [Inject] public required IIncidentBoard Board { get; init; }
 
     [Parameter, EditorRequired] public required string AreaKey { get; set; }
 
@@ -37,13 +48,65 @@ public sealed partial class MetricAreaPage
         if (area is null)
         {
             _charts = [];
+            _chartData = [];
             _offenders = [];
             return;
         }
 
         var range = SelectedRange;
-        _charts = area.Metrics.ToDictionary(m => m.Key, m => ChartConfigs.Metric(m, Feed.Series(m.Key, range, SelectedTier)));
+        _chartData = area.Metrics.ToDictionary(m => m.Key, m => ChartConfigs.Metric(m, Feed.Series(m.Key, range, SelectedTier)));
         _offenders = [.. area.Offenders.Select(kind => MetricAreaModel.Offenders(kind, Feed.TopOffenders(kind, range)))];
+        DrawIncidents();
+    }
+
+    protected override void OnInitialized()
+    {
+        _incidents = new IncidentFollower(
+            Board,
+            Time,
+            () => new IncidentQuery(IncidentListStatus.All, From: Time.GetUtcNow() - SelectedRange.Length()),
+            InvokeAsync,
+            () =>
+            {
+                if (DrawIncidents())
+                {
+                    StateHasChanged();
+                }
+
+                return Task.CompletedTask;
+            },
+            DispatchExceptionAsync);
+        base.OnInitialized();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_incidents is not null)
+        {
+            // A new range reads the incidents of that range.
+            await _incidents.LoadAsync();
+            DrawIncidents();
+        }
+    }
+
+    /// <summary>Puts the current incidents on the charts; a chart whose spans are unchanged keeps its config (no redraw).</summary>
+    private bool DrawIncidents()
+    {
+        var now = Time.GetUtcNow();
+        var incidents = _incidents?.Current ?? [];
+        var shown = _charts;
+        _charts = _chartData.ToDictionary(c => c.Key, c => ChartConfigs.WithIncidents(c.Value, incidents, now, shown.GetValueOrDefault(c.Key)));
+        return _charts.Count != shown.Count || _charts.Any(c => !ReferenceEquals(c.Value, shown.GetValueOrDefault(c.Key)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_incidents is not null)
+        {
+            await _incidents.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
     }
 
     private ApexChartConfig ChartFor(string metricKey) => _charts.GetValueOrDefault(metricKey) ?? new ApexChartConfig();

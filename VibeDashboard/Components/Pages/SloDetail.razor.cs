@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.Components;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Components.Controls.Charts;
+using VibeDashboard.Components.Controls;
 using VibeDashboard.Model;
+using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Utils;
 
 namespace VibeDashboard.Components.Pages;
 
-/// <summary>One SLO: SLI against its objective, burn rate against the alert thresholds, budget burn-down, alert history.</summary>
+/// <summary>
+/// One SLO: SLI against its objective, burn rate against the alert thresholds, budget burn-down, alert history.
+/// Each chart shades the incidents of the classes whose runbook lists this SLO (<c>Incidents:Classes:*:Slos</c>).
+/// </summary>
 public sealed partial class SloDetail
 {
     private SloDetailModel? _model;
@@ -14,6 +19,16 @@ public sealed partial class SloDetail
     private ApexChartConfig _burnChart = new();
     private ApexChartConfig _budgetChart = new();
     private IReadOnlyList<AlertRow> _history = [];
+    private IncidentFollower? _incidents;
+
+    // The charts as built from the series, before incident spans: a board change redraws spans without a new query.
+    private ApexChartConfig _sliData = new();
+    private ApexChartConfig _burnData = new();
+    private ApexChartConfig _budgetData = new();
+
+    [Inject] public required IIncidentBoard Board { get; init; }
+
+    [Inject] public required IncidentRunbooks Runbooks { get; init; }
 
     [Parameter, EditorRequired] public required string SloKey { get; set; }
 
@@ -34,10 +49,63 @@ public sealed partial class SloDetail
         }
 
         var points = Feed.SloSeries(SloKey, SelectedRange);
-        _sliChart = ChartConfigs.SliVersusObjective(points, slo);
-        _burnChart = ChartConfigs.BurnRate(points);
+        _sliData = ChartConfigs.SliVersusObjective(points, slo);
+        _burnData = ChartConfigs.BurnRate(points);
         // The budget is a 30-day quantity whatever the range: always show its whole window.
-        _budgetChart = ChartConfigs.BudgetBurnDown(SelectedRange == DashboardRange.Month ? points : Feed.SloSeries(SloKey, DashboardRange.Month));
+        _budgetData = ChartConfigs.BudgetBurnDown(SelectedRange == DashboardRange.Month ? points : Feed.SloSeries(SloKey, DashboardRange.Month));
         _history = SloDetailModel.History(Feed.AlertHistory(SloKey));
+        DrawIncidents();
+    }
+
+    protected override void OnInitialized()
+    {
+        // Every chart here spans at most the budget's 30 days; each keeps the incidents overlapping its own points.
+        _incidents = new IncidentFollower(
+            Board,
+            Time,
+            () => new IncidentQuery(IncidentListStatus.All, From: Time.GetUtcNow() - DashboardRange.Month.Length()),
+            InvokeAsync,
+            () =>
+            {
+                if (DrawIncidents())
+                {
+                    StateHasChanged();
+                }
+
+                return Task.CompletedTask;
+            },
+            DispatchExceptionAsync);
+        base.OnInitialized();
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_incidents is not null)
+        {
+            await _incidents.LoadAsync();
+            DrawIncidents();
+        }
+    }
+
+    /// <summary>Puts the current incidents on the charts; a chart whose spans are unchanged keeps its config (no redraw).</summary>
+    private bool DrawIncidents()
+    {
+        var now = Time.GetUtcNow();
+        var relevant = (_incidents?.Current ?? []).Where(i => Runbooks.For(i.Class).Slos.Contains(SloKey, StringComparer.Ordinal)).ToList();
+        var (sli, burn, budget) = (_sliChart, _burnChart, _budgetChart);
+        _sliChart = ChartConfigs.WithIncidents(_sliData, relevant, now, _sliChart);
+        _burnChart = ChartConfigs.WithIncidents(_burnData, relevant, now, _burnChart);
+        _budgetChart = ChartConfigs.WithIncidents(_budgetData, relevant, now, _budgetChart);
+        return !ReferenceEquals(sli, _sliChart) || !ReferenceEquals(burn, _burnChart) || !ReferenceEquals(budget, _budgetChart);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_incidents is not null)
+        {
+            await _incidents.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
     }
 }

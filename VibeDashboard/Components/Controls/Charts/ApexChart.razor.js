@@ -36,6 +36,21 @@ function formatter(unit) {
   }
 }
 
+// ApexCharts widens a flat range around its value (Scales.niceScale: min = max → 0…2), ignoring the configured max:
+// a quiet SLO at 100 % drew on a 0–200 % axis. When every point sits at the max, the min comes from the lines
+// drawn below it (the objective, "budget spent" at 0), or one unit down.
+function yMinFor(c) {
+  if (c.yMin != null || c.yMax == null) {
+    return c.yMin ?? undefined;
+  }
+  const lowest = (c.series ?? []).reduce((low, s) => s.y.reduce((l, v) => v == null ? l : Math.min(l, v), low), Infinity);
+  if (lowest === Infinity || lowest < c.yMax) {
+    return undefined;
+  }
+  const below = (c.thresholds ?? []).map(t => t.y).filter(y => y < c.yMax);
+  return below.length > 0 ? Math.min(...below) : c.yMax - 1;
+}
+
 function toOptions(c) {
   const p = c.dark ? palettes.dark : palettes.light;
   const format = formatter(c.unit);
@@ -70,7 +85,7 @@ function toOptions(c) {
       ? { type: "category", categories }
       : { type: "datetime", labels: { datetimeUTC: true } },
     yaxis: {
-      min: c.yMin ?? undefined,
+      min: yMinFor(c),
       max: c.yMax ?? undefined,
       forceNiceScale: c.yMin == null && c.yMax == null,
       labels: { formatter: format },
@@ -87,6 +102,23 @@ function toOptions(c) {
           position: "left",
           textAnchor: "start",
           style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[t.tone] ?? p.tones.neutral, fontSize: "10px" },
+        },
+      })),
+      // Incidents (or any span): shaded from x to x2, behind the series. The label runs down the span's left edge:
+      // ApexCharts anchors it at x, and a horizontal one would run off the chart for the newest (rightmost) incident.
+      xaxis: (c.spans ?? []).map(s => ({
+        x: s.x,
+        x2: s.x2,
+        fillColor: p.tones[s.tone] ?? p.tones.neutral,
+        opacity: 0.12,
+        borderColor: p.tones[s.tone] ?? p.tones.neutral,
+        strokeDashArray: 0,
+        label: {
+          text: s.label,
+          borderColor: "transparent",
+          orientation: "vertical",
+          position: "top",
+          style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[s.tone] ?? p.tones.neutral, fontSize: "10px" },
         },
       })),
     },

@@ -29,6 +29,12 @@ public sealed record ChartSeries(string Name, IReadOnlyList<long> X, IReadOnlyLi
 /// <summary>A horizontal line (objective, burn-rate threshold) drawn as a y-axis annotation.</summary>
 public sealed record ChartThreshold(double Y, string Label, ChartTone Tone = ChartTone.Neutral);
 
+/// <summary>
+/// A stretch of time shaded across the chart (an incident), drawn as an x-axis range annotation from
+/// <see cref="From"/> to <see cref="To"/> (unix ms) with its label at the top.
+/// </summary>
+public sealed record ChartSpan(long From, long To, string Label, ChartTone Tone = ChartTone.Critical);
+
 /// <summary>Colours are chosen by tone in the script, with a light and a dark variant each.</summary>
 public enum ChartTone
 {
@@ -50,6 +56,9 @@ public sealed record ApexChartConfig
     public IReadOnlyList<ChartSeries> Series { get; init; } = [];
 
     public IReadOnlyList<ChartThreshold> Thresholds { get; init; } = [];
+
+    /// <summary>Time ranges to shade, e.g. incidents (<see cref="ChartConfigs.WithIncidents"/>); time charts only.</summary>
+    public IReadOnlyList<ChartSpan> Spans { get; init; } = [];
 
     /// <summary>Formats axis labels and tooltips the way <see cref="ValueFormat"/> formats text.</summary>
     public MetricUnit Unit { get; init; } = MetricUnit.Count;

@@ -1,5 +1,6 @@
 using VibeDashboard.Aggregation;
 using VibeDashboard.Model;
+using VibeDashboard.Operations.Incidents;
 
 namespace VibeDashboard.Components.Controls.Charts;
 
@@ -73,6 +74,64 @@ public static class ChartConfigs
         YMin = 0,
         Categories = [.. values.Select(v => v.Tier)],
         Series = [new ChartSeries(metric.HasPercentiles ? "p95" : metric.Name, [.. values.Select((_, i) => (long)i)], [.. values.Select(v => v.Value)])],
+    };
+
+    /// <summary>
+    /// The chart with a shaded span per incident that overlaps its time extent (its first to its last point),
+    /// from startedAt to resolvedAt (else endedAt, else now), clipped to the extent and labelled <c>#N class</c>.
+    /// Declined and duplicate incidents are left out: one was not an incident, the other is drawn as the one it
+    /// was merged into. Which incidents belong on which chart is the caller's choice. Given the config on screen
+    /// (<paramref name="shown"/>), returns that very instance when nothing would change, so the chart is not redrawn.
+    /// </summary>
+    public static ApexChartConfig WithIncidents(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, DateTimeOffset now, ApexChartConfig? shown = null)
+    {
+        var spans = IncidentSpans(chart, incidents, now);
+        // The config on screen, if it is this chart with these very spans: the same instance means no redraw.
+        if (shown is not null && shown == chart with { Spans = shown.Spans } && spans.SequenceEqual(shown.Spans))
+        {
+            return shown;
+        }
+
+        return spans.Count == 0 && chart.Spans.Count == 0 ? chart : chart with { Spans = spans };
+    }
+
+    public static IReadOnlyList<ChartSpan> IncidentSpans(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, DateTimeOffset now)
+    {
+        var xs = chart.Categories is null ? chart.Series.SelectMany(s => s.X).ToList() : [];
+        if (xs.Count == 0)
+        {
+            return [];
+        }
+
+        var (first, last) = (xs.Min(), xs.Max());
+        var spans = new List<ChartSpan>();
+        foreach (var incident in incidents.OrderBy(i => i.StartedAt).ThenBy(i => i.Number))
+        {
+            if (incident.Status is IncidentStatus.Declined or IncidentStatus.Duplicate)
+            {
+                continue;
+            }
+
+            var start = incident.StartedAt.ToUnixTimeMilliseconds();
+            var end = (incident.ResolvedAt ?? incident.EndedAt ?? now).ToUnixTimeMilliseconds();
+            if (end < first || start > last)
+            {
+                continue;
+            }
+
+            // Clipped to the data, an open incident's span ends at the last point rather than moving with the clock:
+            // its config (and so the browser's chart) changes only when the data does.
+            spans.Add(new ChartSpan(Math.Max(start, first), Math.Min(Math.Max(end, start), last), $"#{incident.Number} {incident.Class.Name()}", SpanTone(incident.Severity)));
+        }
+
+        return spans;
+    }
+
+    private static ChartTone SpanTone(Severity severity) => severity switch
+    {
+        Severity.Sev1 or Severity.Sev2 => ChartTone.Critical,
+        Severity.Sev3 => ChartTone.Warning,
+        _ => ChartTone.Neutral,
     };
 
     /// <summary>Averages neighbours down to at most <paramref name="max"/> points (the last point kept as is).</summary>
