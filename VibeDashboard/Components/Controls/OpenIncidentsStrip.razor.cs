@@ -78,7 +78,7 @@ public sealed partial class OpenIncidentsStrip : IAsyncDisposable
     [Inject] public required TimeProvider Time { get; init; }
 
     /// <summary>The incident page's address (the board's <c>/incidents/{number}</c>).</summary>
-    public static string IncidentHref(long number) => "/incidents/" + number.ToString(CultureInfo.InvariantCulture);
+    public static string IncidentHref(long number) => Model.IncidentBoardFilter.IncidentUrl(number);
 
     private IReadOnlyList<OpenIncidentRow> Rows => OpenIncidentRow.Build(_incidents?.Current ?? [], Runbooks, Time.GetUtcNow());
 
