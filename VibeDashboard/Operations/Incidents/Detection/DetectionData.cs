@@ -119,7 +119,36 @@ public sealed class DetectionData(long baseMinute)
 
     public List<MigrationEvent> Migrations { get; } = [];
 
-    public List<FailedAttempt> FailedAttempts { get; } = [];
+    /// <summary>Failed auth attempts per IP, in time order.</summary>
+    public Dictionary<string, List<FailedAttempt>> FailedByIp { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The oldest minute that received rows since the rules last ran (<see cref="long.MinValue"/>: everything is new).
+    /// Grid points up to it evaluate as before, so a pass after an append re-evaluates only the points after it.
+    /// </summary>
+    public long DirtyFromMinute { get; private set; } = long.MinValue;
+
+    public void MarkDirty(long minute) => DirtyFromMinute = Math.Min(DirtyFromMinute, minute);
+
+    /// <summary>Called by the rules once they have evaluated every point.</summary>
+    public void MarkClean() => DirtyFromMinute = long.MaxValue;
+
+    public void AddFailedAttempt(FailedAttempt attempt)
+    {
+        if (!FailedByIp.TryGetValue(attempt.Ip, out var list))
+        {
+            list = [];
+            FailedByIp[attempt.Ip] = list;
+        }
+
+        list.Add(attempt);
+        if (list.Count > 1 && list[^2].AtMs > attempt.AtMs)
+        {
+            list.Sort((a, b) => a.AtMs.CompareTo(b.AtMs));
+        }
+
+        MarkDirty(attempt.AtMs / 60_000);
+    }
 
     /// <summary>Names in d1_migrations; null when it is not imported (no drift can be told).</summary>
     public HashSet<string>? AppliedMigrations { get; set; }

@@ -127,6 +127,7 @@ internal static class DetectionReader
             }
 
             data.FirstDataMinute = Math.Min(data.FirstDataMinute, row.Minute);
+            data.MarkDirty(row.Minute);
             switch (row.Type)
             {
                 case "llm_call":
@@ -194,13 +195,14 @@ internal static class DetectionReader
         {
             auth.Add(row.Minute, row.Total, row.Failed);
             data.FirstDataMinute = Math.Min(data.FirstDataMinute, row.Minute);
+            data.MarkDirty(row.Minute);
         }
 
         if (stuffing)
         {
             foreach (var row in await connection.QueryAsync<FailedRow>(new CommandDefinition(FailedAttemptsSql, new { after = afterRowId, upTo, from }, transaction, cancellationToken: cancellationToken)))
             {
-                data.FailedAttempts.Add(new FailedAttempt(row.Ip, row.Identifier, row.At));
+                data.AddFailedAttempt(new FailedAttempt(row.Ip, row.Identifier, row.At));
             }
         }
 

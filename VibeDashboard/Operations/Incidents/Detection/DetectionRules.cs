@@ -46,7 +46,12 @@ public static class DetectionRules
     /// <summary>The sandbox class's one key: crashes and failing preview starts are the same fleet.</summary>
     public const string SandboxKey = "sandbox";
 
-    public static IReadOnlyList<RuleSpan> Evaluate(DetectionData data, DetectionRuleOptions rules, long nowMs)
+    /// <summary>
+    /// Every span over the grid. With a <paramref name="cache"/> kept between calls on the same data, only the points
+    /// after the oldest minute that received rows since the last call (and the new points) are evaluated again: a row
+    /// at minute d changes only points after d (every window and baseline looks back), so the others are kept.
+    /// </summary>
+    public static IReadOnlyList<RuleSpan> Evaluate(DetectionData data, DetectionRuleOptions rules, long nowMs, RuleCache? cache = null)
     {
         var grid = Grid.For(data, nowMs);
         if (grid is null)
@@ -54,12 +59,69 @@ public static class DetectionRules
             return [];
         }
 
+        cache ??= new RuleCache();
+        if (!ReferenceEquals(cache.Data, data) || !ReferenceEquals(cache.Rules, rules) || cache.GridFirst != grid.First)
+        {
+            cache.Reset(data, rules, grid.First);
+        }
+
+        var dirty = data.DirtyFromMinute == long.MinValue ? 0 : (int)Math.Clamp(data.DirtyFromMinute + 1 - grid.First, 0, int.MaxValue);
+        cache.Dirty = dirty;
+        if (data.DirtyFromMinute != long.MaxValue && data.DirtyFromMinute != long.MinValue)
+        {
+            // Hour h's median reads the hours before it: those from the dirty minute's hour on are read again.
+            var hour = FloorDiv(data.DirtyFromMinute, 60);
+            foreach (var h in cache.Medians.Keys.Where(h => h > hour).ToList())
+            {
+                cache.Medians.Remove(h);
+            }
+        }
+
         var result = new List<RuleSpan>();
-        result.AddRange(ProviderOutage(data, rules, grid));
-        result.AddRange(SandboxInstability(data, rules, grid));
-        result.AddRange(MigrationRegression(data, rules, grid));
-        result.AddRange(AuthPolicyFailure(data, rules, grid));
+        result.AddRange(ProviderOutage(data, rules, grid, cache));
+        result.AddRange(SandboxInstability(data, rules, grid, cache));
+        result.AddRange(MigrationRegression(data, rules, grid, cache));
+        result.AddRange(AuthPolicyFailure(data, rules, grid, cache));
+        data.MarkClean();
         return [.. result.OrderBy(s => s.StartMs).ThenBy(s => s.Class).ThenBy(s => s.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Per-point results kept between passes over the same <see cref="DetectionData"/> (see <see cref="Evaluate"/>).</summary>
+    public sealed class RuleCache
+    {
+        internal DetectionData? Data { get; private set; }
+        internal DetectionRuleOptions? Rules { get; private set; }
+        internal long GridFirst { get; private set; }
+        internal int Dirty { get; set; }
+        internal Dictionary<(IncidentClass, string), Track> Tracks { get; } = [];
+        internal Dictionary<long, double?> Medians { get; } = [];
+        internal Track D1 { get; private set; } = new();
+        internal Track Stuffing { get; private set; } = new();
+        internal Dictionary<string, List<int>> IpPoints { get; } = new(StringComparer.Ordinal);
+
+        internal void Reset(DetectionData data, DetectionRuleOptions rules, long gridFirst)
+        {
+            Data = data;
+            Rules = rules;
+            GridFirst = gridFirst;
+            Tracks.Clear();
+            Medians.Clear();
+            IpPoints.Clear();
+            D1 = new Track();
+            Stuffing = new Track();
+        }
+
+        internal Track TrackOf(IncidentClass incidentClass, string key) =>
+            Tracks.TryGetValue((incidentClass, key), out var track) ? track : Tracks[(incidentClass, key)] = new Track();
+
+        /// <summary>The first point of <paramref name="track"/> to evaluate: its own end, or the dirty point if earlier.</summary>
+        internal int From(Track track, Grid grid)
+        {
+            track.Grow(grid.Count);
+            var from = Math.Min(track.Evaluated, Dirty);
+            track.Evaluated = grid.Count;
+            return from;
+        }
     }
 
     /// <summary>Grid points g0..g1 (minute indices; point m is the instant m·60 s and sees minutes before it).</summary>
@@ -81,14 +143,42 @@ public static class DetectionRules
     }
 
     /// <summary>A rule's condition at every grid point, and a score for picking the episode's worst point.</summary>
-    private sealed class Track(Grid grid)
+    internal sealed class Track
     {
-        public bool[] Fire { get; } = new bool[grid.Count];
-        public bool[] Clear { get; } = new bool[grid.Count];
-        public double[] Score { get; } = new double[grid.Count];
+        public bool[] Fire { get; private set; } = [];
+        public bool[] Clear { get; private set; } = [];
+        public double[] Score { get; private set; } = [];
 
-        /// <summary>Which arm fired first at each point (for the episode's rule and title); null when none.</summary>
-        public string?[] Arm { get; } = new string?[grid.Count];
+        /// <summary>A per-point threshold or measure the evidence repeats (the crash threshold, the failure threshold, the identifiers).</summary>
+        public double[] Threshold { get; private set; } = [];
+
+        /// <summary>Which arm fired first at each point (for the episode's rule and title), or a per-point key; null when none.</summary>
+        public string?[] Arm { get; private set; } = [];
+
+        /// <summary>Points [0, Evaluated) hold results.</summary>
+        public int Evaluated { get; set; }
+
+        public void Grow(int count)
+        {
+            if (Fire.Length >= count)
+            {
+                return;
+            }
+
+            var size = Math.Max(count, Fire.Length + (Fire.Length / 4) + 64);
+            Fire = Resized(Fire, size);
+            Clear = Resized(Clear, size);
+            Score = Resized(Score, size);
+            Threshold = Resized(Threshold, size);
+            Arm = Resized(Arm, size);
+        }
+
+        private static T[] Resized<T>(T[] values, int size)
+        {
+            var copy = values;
+            Array.Resize(ref copy, size);
+            return copy;
+        }
     }
 
     /// <summary>
@@ -179,7 +269,7 @@ public static class DetectionRules
 
     private static long? At(Grid grid, int? i) => i is { } v ? At(grid, v) : null;
 
-    private static IEnumerable<RuleSpan> ProviderOutage(DetectionData data, DetectionRuleOptions rules, Grid grid)
+    private static IEnumerable<RuleSpan> ProviderOutage(DetectionData data, DetectionRuleOptions rules, Grid grid, RuleCache cache)
     {
         var rule = rules.ProviderOutage;
         var w = Minutes(rule.Window);
@@ -187,8 +277,8 @@ public static class DetectionRules
         foreach (var (provider, counts) in data.Providers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var prefix = counts.PrefixOver(grid.First - w, grid.Last);
-            var track = new Track(grid);
-            for (var i = 0; i < grid.Count; i++)
+            var track = cache.TrackOf(IncidentClass.ProviderOutage, provider);
+            for (var i = cache.From(track, grid); i < grid.Count; i++)
             {
                 var m = grid.First + i;
                 var (calls, errors) = prefix.Sum(m - w, m);
@@ -216,16 +306,17 @@ public static class DetectionRules
         }
     }
 
-    private static IEnumerable<RuleSpan> SandboxInstability(DetectionData data, DetectionRuleOptions rules, Grid grid)
+    private static IEnumerable<RuleSpan> SandboxInstability(DetectionData data, DetectionRuleOptions rules, Grid grid, RuleCache cache)
     {
         var rule = rules.SandboxInstability;
         var w = Minutes(rule.Window);
         var baselineMinutes = Minutes(rule.BaselineWindow);
         var crashes = data.Crashes.PrefixOver(data.BaseMinute, grid.Last);
         var starts = data.Starts.PrefixOver(data.BaseMinute, grid.Last);
-        var track = new Track(grid);
-        var thresholds = new double[grid.Count];
-        for (var i = 0; i < grid.Count; i++)
+        var track = cache.TrackOf(IncidentClass.SandboxInstability, SandboxKey);
+        var from = cache.From(track, grid);
+        var thresholds = track.Threshold;
+        for (var i = from; i < grid.Count; i++)
         {
             var m = grid.First + i;
             var c = crashes.Sum(m - w, m).Total;
@@ -246,7 +337,7 @@ public static class DetectionRules
             var c = crashes.Sum(m - w, m).Total;
             var (s, failed) = starts.Sum(m - w, m);
             var failRatio = s > 0 ? (double)failed / s : 0;
-            var threshold = thresholds[worst];
+            var threshold = track.Threshold[worst];
             List<EvidenceValue> values =
             [
                 new("crashes + restarts", c, "≥", double.IsFinite(threshold) ? Round(threshold) : rule.MinCrashes),
@@ -279,15 +370,53 @@ public static class DetectionRules
         }
     }
 
-    private static IEnumerable<RuleSpan> MigrationRegression(DetectionData data, DetectionRuleOptions rules, Grid grid)
+    private static IEnumerable<RuleSpan> MigrationRegression(DetectionData data, DetectionRuleOptions rules, Grid grid, RuleCache cache)
     {
         var rule = rules.MigrationRegression;
         var w = Minutes(rule.Window);
         var after = (long)rule.AfterMigration.TotalMilliseconds;
         var queries = data.D1Queries.PrefixOver(grid.First - w, grid.Last);
-        var tracks = new Dictionary<string, Track>(StringComparer.Ordinal);
-        Track TrackOf(string name) => tracks.TryGetValue(name, out var t) ? t : tracks[name] = new Track(grid);
         int Index(long atMs) => (int)Math.Clamp(FloorDiv(atMs, MinuteMs) + 1 - grid.First, 0, grid.Count);
+
+        // d1_query errors within AfterMigration after a migration_applied, per point: the migration applied last
+        // before it (in Arm), and the error ratio (the worst point's score for every migration track).
+        var d1 = cache.D1;
+        var from = cache.From(d1, grid);
+        var applies = data.Migrations.Where(e => !e.Failed).ToList();
+        var next = 0;
+        MigrationEvent? lastApplied = null;
+        for (var i = from; i < grid.Count; i++)
+        {
+            var m = grid.First + i;
+            while (next < applies.Count && applies[next].AtMs < m * MinuteMs)
+            {
+                lastApplied = applies[next++];
+            }
+
+            var (q, errors) = queries.Sum(m - w, m);
+            var ratio = q > 0 ? (double)errors / q : 0;
+            d1.Score[i] = ratio;
+            d1.Arm[i] = lastApplied is { } a && m * MinuteMs - a.AtMs <= after && q >= rule.MinQueries && ratio >= rule.QueryErrorRatio ? a.Name : null;
+        }
+
+        // The migration arms are rebuilt from the (few) migration events at every pass.
+        var tracks = new Dictionary<string, Track>(StringComparer.Ordinal);
+        Track TrackOf(string name)
+        {
+            if (!tracks.TryGetValue(name, out var t))
+            {
+                t = new Track();
+                t.Grow(grid.Count);
+                tracks[name] = t;
+            }
+
+            return t;
+        }
+
+        foreach (var name in d1.Arm.Take(grid.Count).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            TrackOf(name);
+        }
 
         // migration_failed: on from the first point after the failure until the first point after a later apply of it.
         foreach (var byName in data.Migrations.GroupBy(e => e.Name, StringComparer.Ordinal))
@@ -325,38 +454,23 @@ public static class DetectionRules
             }
         }
 
-        // d1_query errors within AfterMigration after a migration_applied: keyed by the migration applied last before the point.
-        var applies = data.Migrations.Where(e => !e.Failed).ToList();
-        var next = 0;
-        MigrationEvent? lastApplied = null;
-        for (var i = 0; i < grid.Count; i++)
+        foreach (var (name, track) in tracks)
         {
-            var m = grid.First + i;
-            while (next < applies.Count && applies[next].AtMs < m * MinuteMs)
+            for (var i = 0; i < grid.Count; i++)
             {
-                lastApplied = applies[next++];
-            }
+                if (d1.Arm[i] == name)
+                {
+                    track.Fire[i] = true;
+                    track.Arm[i] ??= QueryErrorRule;
+                }
 
-            var (q, errors) = queries.Sum(m - w, m);
-            var ratio = q > 0 ? (double)errors / q : 0;
-            if (lastApplied is { } a && m * MinuteMs - a.AtMs <= after && q >= rule.MinQueries && ratio >= rule.QueryErrorRatio)
-            {
-                var track = TrackOf(a.Name);
-                track.Fire[i] = true;
-                track.Arm[i] ??= QueryErrorRule;
+                track.Clear[i] = !track.Fire[i];
+                track.Score[i] = d1.Score[i];
             }
         }
 
         foreach (var (name, track) in tracks.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            for (var i = 0; i < grid.Count; i++)
-            {
-                var m = grid.First + i;
-                var (q, errors) = queries.Sum(m - w, m);
-                track.Clear[i] = !track.Fire[i];
-                track.Score[i] = q > 0 ? (double)errors / q : 0;
-            }
-
             foreach (var (start, cleared, worst, arm) in Merge(Spans(grid, track, 0), track, ReopenMinutes(rules)))
             {
                 var m = grid.First + worst;
@@ -379,7 +493,7 @@ public static class DetectionRules
         }
     }
 
-    private static IEnumerable<RuleSpan> AuthPolicyFailure(DetectionData data, DetectionRuleOptions rules, Grid grid)
+    private static IEnumerable<RuleSpan> AuthPolicyFailure(DetectionData data, DetectionRuleOptions rules, Grid grid, RuleCache cache)
     {
         if (data.Auth is not { } auth)
         {
@@ -389,11 +503,12 @@ public static class DetectionRules
         var rule = rules.AuthPolicyFailure;
         var w = Minutes(rule.Window);
         var attempts = auth.PrefixOver(data.BaseMinute, grid.Last);
-        var (distinct, topIp, ips) = Stuffing(data, rule, grid, w);
-        var medians = new Dictionary<long, double?>();
-        var track = new Track(grid);
-        var thresholds = new double[grid.Count];
-        for (var i = 0; i < grid.Count; i++)
+        var medians = cache.Medians;
+        var track = cache.TrackOf(IncidentClass.AuthPolicyFailure, AuthKey);
+        var from = cache.From(track, grid);
+        var (distinct, topIp, ips) = Stuffing(data, rule, grid, w, cache, from);
+        var thresholds = track.Threshold;
+        for (var i = from; i < grid.Count; i++)
         {
             var m = grid.First + i;
             var failed = attempts.Sum(m - w, m).Failed;
@@ -414,8 +529,9 @@ public static class DetectionRules
             var (total, failed) = attempts.Sum(m - w, m);
             var threshold = thresholds[worst];
             var involved = ips.Where(p => p.Value.Any(i => i >= start && i <= (cleared ?? grid.Count - 1))).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            var top = topIp[worst] ?? involved.FirstOrDefault();
             var title = arm == StuffingRule
-                ? Invariant($"credential stuffing: {topIp[worst] ?? involved.FirstOrDefault()} failed against {distinct[worst]} identifiers in {w} min") + (involved.Count > 1 ? Invariant($" ({involved.Count} IPs)") : "")
+                ? Invariant($"credential stuffing: {top} failed against {distinct[worst]} identifiers in {w} min") + (involved.Count > 1 ? Invariant($" ({involved.Count} IPs)") : "")
                 : Invariant($"auth failures: {failed} failed attempts in {w} min");
             var summary = Invariant($"{failed} of {total} auth_attempts failed in the {w} minutes before {Stamp(m)}") +
                           (double.IsFinite(threshold) ? Invariant($" (the volume rule fires at {threshold:0.#}: {rule.FailureFactor:0.#}× the trailing hourly median, at least {rule.MinFailures})") : "") +
@@ -455,27 +571,37 @@ public static class DetectionRules
     }
 
     /// <summary>
-    /// Per grid point, the most distinct identifiers one IP failed against in the trailing window, that IP, and for each
-    /// IP reaching the threshold the points at which it did. Only IPs with that many distinct identifiers in all are stepped through.
+    /// Per grid point from <paramref name="from"/> on, the most distinct identifiers one IP failed against in the
+    /// trailing window and that IP (kept in the cache's stuffing track), and for each IP reaching the threshold the
+    /// points at which it did. Only IPs with that many distinct identifiers in all are stepped through.
     /// </summary>
-    private static (int[] Distinct, string?[] TopIp, Dictionary<string, List<int>> Ips) Stuffing(DetectionData data, AuthPolicyFailureRule rule, Grid grid, long w)
+    private static (double[] Distinct, string?[] TopIp, Dictionary<string, List<int>> Ips) Stuffing(DetectionData data, AuthPolicyFailureRule rule, Grid grid, long w, RuleCache cache, int from)
     {
-        var distinct = new int[grid.Count];
-        var top = new string?[grid.Count];
-        var ips = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (var group in data.FailedAttempts.GroupBy(a => a.Ip, StringComparer.Ordinal))
+        var track = cache.Stuffing;
+        track.Grow(grid.Count);
+        Array.Clear(track.Threshold, from, track.Threshold.Length - from);
+        Array.Clear(track.Arm, from, track.Arm.Length - from);
+        foreach (var points in cache.IpPoints.Values)
         {
-            var attempts = group.OrderBy(a => a.AtMs).ToList();
-            if (attempts.Select(a => a.Identifier).Distinct(StringComparer.Ordinal).Count() < rule.StuffingIdentifiers)
+            points.RemoveAll(i => i >= from);
+        }
+
+        var distinct = track.Threshold;
+        var top = track.Arm;
+        var fromMs = (grid.First + from - w) * MinuteMs;
+        foreach (var (ip, attempts) in data.FailedByIp)
+        {
+            if (attempts[^1].AtMs < fromMs || attempts.Select(a => a.Identifier).Distinct(StringComparer.Ordinal).Take(rule.StuffingIdentifiers).Count() < rule.StuffingIdentifiers)
             {
                 continue;
             }
 
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            int head = 0, tail = 0;
-            var from = (int)Math.Max(0, FloorDiv(attempts[0].AtMs, MinuteMs) + 1 - grid.First);
-            var to = (int)Math.Min(grid.Count - 1, FloorDiv(attempts[^1].AtMs, MinuteMs) + 1 + w - grid.First);
-            for (var i = from; i <= to; i++)
+            var tail = LowerBound(attempts, fromMs);
+            var head = tail;
+            var first = (int)Math.Max(from, FloorDiv(attempts[tail].AtMs, MinuteMs) + 1 - grid.First);
+            var last = (int)Math.Min(grid.Count - 1, FloorDiv(attempts[^1].AtMs, MinuteMs) + 1 + w - grid.First);
+            for (var i = first; i <= last; i++)
             {
                 var m = grid.First + i;
                 while (head < attempts.Count && attempts[head].AtMs < m * MinuteMs)
@@ -496,17 +622,36 @@ public static class DetectionRules
                 if (counts.Count > distinct[i])
                 {
                     distinct[i] = counts.Count;
-                    top[i] = group.Key;
+                    top[i] = ip;
                 }
 
                 if (counts.Count >= rule.StuffingIdentifiers)
                 {
-                    (ips.TryGetValue(group.Key, out var points) ? points : ips[group.Key] = []).Add(i);
+                    (cache.IpPoints.TryGetValue(ip, out var points) ? points : cache.IpPoints[ip] = []).Add(i);
                 }
             }
         }
 
-        return (distinct, top, ips);
+        return (distinct, top, cache.IpPoints);
+    }
+
+    private static int LowerBound(List<FailedAttempt> attempts, long atMs)
+    {
+        int lo = 0, hi = attempts.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (attempts[mid].AtMs < atMs)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);

@@ -8,7 +8,7 @@ using VibeDashboard.Storage;
 namespace VibeDashboard.Operations.Incidents.Detection;
 
 /// <summary>What the last pass did and cost (for logs, tests and benchmarks).</summary>
-public sealed record DetectionPass(bool FullHistory, TimeSpan Elapsed, int Episodes, long Seq);
+public sealed record DetectionPass(bool FullHistory, TimeSpan Elapsed, int Episodes, long Seq, TimeSpan Read, TimeSpan Rules, TimeSpan Evidence);
 
 /// <summary>
 /// Runs the rules over the store. A full pass (the first, after an import — the newest successful import id changed —
@@ -29,6 +29,7 @@ public sealed class IncidentDetector(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<(IncidentClass, string, string, long, long), EpisodeEvidence.Found> _evidence = [];
+    private readonly DetectionRules.RuleCache _cache = new();
     private DetectionData? _data;
     private DetectionReader.Position? _position;
     private long _importId = -1;
@@ -62,8 +63,10 @@ public sealed class IncidentDetector(
                 _evidence.Clear();
             }
 
+            var read = watch.Elapsed;
             var rules = options.Value.Rules;
-            var spans = DetectionRules.Evaluate(_data!, rules, nowMs);
+            var spans = DetectionRules.Evaluate(_data!, rules, nowMs, _cache);
+            var evaluated = watch.Elapsed;
             var episodes = new List<DetectedEpisode>(spans.Count);
             foreach (var span in spans)
             {
@@ -74,7 +77,7 @@ public sealed class IncidentDetector(
             episodes.AddRange(Unclassified(episodes, to));
             episodes.Sort((a, b) => a.StartedAt != b.StartedAt ? a.StartedAt.CompareTo(b.StartedAt) : a.Class != b.Class ? a.Class.CompareTo(b.Class) : string.CompareOrdinal(a.Key, b.Key));
             var fromAt = _data!.FirstDataMinute == long.MaxValue ? to : DateTimeOffset.FromUnixTimeMilliseconds(_data.FirstDataMinute * 60_000);
-            LastPass = new DetectionPass(full, watch.Elapsed, episodes.Count, _position!.Seq);
+            LastPass = new DetectionPass(full, watch.Elapsed, episodes.Count, _position!.Seq, read, evaluated - read, watch.Elapsed - evaluated);
             return new DetectionResult(fromAt, to, episodes, full);
         }
         finally
