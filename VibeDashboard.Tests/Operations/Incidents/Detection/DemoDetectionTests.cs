@@ -26,14 +26,23 @@ public sealed class DemoDetectionTests(DemoDetectionTests.Fixture fixture, ITest
 
         public DetectionResult Result { get; private set; } = null!;
 
+        public VibeDashboard.Aggregation.MetricsAggregator Aggregator { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
             Store = new TempStore(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Days"] = "30" }, Time);
             Assert.True(await Seeder.EnsureDemoAsync());
-            Result = await DetectionKit.Detector(Store, Time).DetectAsync(fullHistory: true, CancellationToken.None);
+            // The real aggregator as the feed: its SLO alerts at the anchor are what unclassified reads.
+            Aggregator = AggregationStoreBuilder.CreateAggregator(Store, Time);
+            await Aggregator.TickAsync();
+            Result = await DetectionKit.Detector(Store, Time, Aggregator).DetectAsync(fullHistory: true, CancellationToken.None);
         }
 
-        public async Task DisposeAsync() => await Store.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            Aggregator.Dispose();
+            await Store.DisposeAsync();
+        }
     }
 
     private static IncidentClass ClassOf(string kind) => kind switch
@@ -52,6 +61,11 @@ public sealed class DemoDetectionTests(DemoDetectionTests.Fixture fixture, ITest
         foreach (var e in episodes)
         {
             output.WriteLine($"{e.Class} {e.Key} {e.Rule} {e.StartedAt:u} → {e.ClearedAt:u} {e.Severity} {e.Title} | {e.Evidence.Summary}");
+        }
+
+        foreach (var slo in fixture.Aggregator.Current.Slos)
+        {
+            output.WriteLine($"SLO {slo.Key} {slo.Alert}");
         }
 
         var incidents = fixture.Seeder.Generator!.Incidents;

@@ -11,7 +11,7 @@ namespace VibeDashboard.Tests.Operations.Incidents.Detection;
 /// <summary>A detector over a <see cref="TempStore"/>, with the app's services and a fake feed for SLO alerts.</summary>
 internal static class DetectionKit
 {
-    public static IncidentDetector Detector(TempStore store, TimeProvider time, FakeMetricsFeed? feed = null, IncidentOptions? options = null)
+    public static IncidentDetector Detector(TempStore store, TimeProvider time, VibeDashboard.Aggregation.IMetricsFeed? feed = null, IncidentOptions? options = null)
     {
         var services = store.Services;
         var incidentOptions = Options.Create(options ?? new IncidentOptions());
