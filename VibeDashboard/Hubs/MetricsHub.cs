@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.SignalR;
 using VibeDashboard.Aggregation;
+using VibeDashboard.Operations.Incidents;
 
 namespace VibeDashboard.Hubs;
 
-/// <summary>What a hub client receives: every new snapshot, and the current one on connect.</summary>
+/// <summary>
+/// What a hub client receives: every new snapshot, and the current one on connect; and each incident that changed
+/// (opened, acted on, its signal cleared), as its summary (<see cref="IncidentBroadcaster"/>).
+/// </summary>
 public interface IMetricsClient
 {
     Task Snapshot(Snapshot snapshot);
+
+    Task Incident(IncidentSummary incident);
 }
 
 /// <summary>
@@ -14,7 +20,7 @@ public interface IMetricsClient
 /// late gets the current snapshot at once, so it misses nothing that matters; later ones come from
 /// <see cref="MetricsBroadcaster"/>.
 /// </summary>
-public sealed class MetricsHub(IMetricsFeed feed) : Hub<IMetricsClient>
+public sealed class MetricsHub(IMetricsFeed feed, IIncidentBoard incidents) : Hub<IMetricsClient>
 {
     public const string Path = "/hubs/metrics";
 
@@ -26,4 +32,7 @@ public sealed class MetricsHub(IMetricsFeed feed) : Hub<IMetricsClient>
 
     /// <summary>Pull the current snapshot (a client that suspects it missed one).</summary>
     public Snapshot Current() => feed.Current;
+
+    /// <summary>The incidents open now (not closed, declined or merged), newest first; later changes arrive as <see cref="IMetricsClient.Incident"/>.</summary>
+    public Task<IReadOnlyList<IncidentSummary>> OpenIncidents() => incidents.ListAsync(new IncidentQuery(IncidentListStatus.Open), Context.ConnectionAborted);
 }

@@ -54,7 +54,21 @@ public sealed record IncidentState
     public bool IsUpdateOverdue(DateTimeOffset now) => Status.IsActive() && NextUpdateAt is { } due && due < now;
 }
 
-/// <summary>What a person (or the system) does to an incident.</summary>
+/// <summary>
+/// What a person (or the system) does to an incident. Serialised with its kind (<c>"step": "update"</c>) so that a
+/// command's idempotency fingerprint covers the step's fields, not just its type.
+/// </summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "step")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Acknowledge), "acknowledge")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Assign), "assign")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Update), "update")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(ChangeSeverity), "severity")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Resolve), "resolve")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Reopen), "reopen")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Decline), "decline")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MarkDuplicate), "duplicate")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(PublishPostmortem), "postmortem")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Close), "close")]
 public abstract record IncidentAction
 {
     /// <summary>Takes it on: sets the owner, starts investigating, and when the next update is due.</summary>

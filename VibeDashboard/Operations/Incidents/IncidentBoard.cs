@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Dapper;
+using VibeDashboard.Aggregation;
+using VibeDashboard.Operations.Commands;
+using VibeDashboard.Storage;
+
+namespace VibeDashboard.Operations.Incidents;
+
+/// <summary>
+/// The incidents' read model over the store (<see cref="IIncidentBoard"/>). Its subscribers are signalled after a
+/// command that changed an incident commits: on the pipeline's commit signal the board reads the incidents' version
+/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed.
+/// The timeline of an incident page adds the SLO alert transitions of the class's SLOs during the incident.
+/// </summary>
+public sealed class IncidentBoard : IIncidentBoard, IDisposable
+{
+    private readonly SqliteConnectionFactory _connections;
+    private readonly StoreSchema _schema;
+    private readonly SemaphoreSlim _watch = new(1, 1);
+    private readonly IncidentRunbooks _runbooks;
+    private readonly IMetricsFeed _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IncidentBoard> _logger;
+    private readonly IDisposable _pipelineSubscription;
+    private readonly Lock _lock = new();
+    private ImmutableArray<Func<Task>> _subscribers = [];
+    private long _seenTotal = -1;
+
+    public IncidentBoard(
+        SqliteConnectionFactory connections,
+        StoreSchema schema,
+        ICommandPipeline pipeline,
+        IncidentRunbooks runbooks,
+        IMetricsFeed metrics,
+        TimeProvider time,
+        ILogger<IncidentBoard> logger)
+    {
+        _connections = connections;
+        _schema = schema;
+        _runbooks = runbooks;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _pipelineSubscription = pipeline.Subscribe(CommittedAsync);
+    }
+
+    public async Task<IReadOnlyList<IncidentSummary>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // Filters are added as SQL only when given: PostgreSQL cannot type a bare "@p IS NULL".
+        var where = new List<string>();
+        var terminal = "('closed', 'declined', 'duplicate')";
+        if (query.Status == IncidentListStatus.Open)
+        {
+            where.Add($"status NOT IN {terminal}");
+        }
+        else if (query.Status == IncidentListStatus.Closed)
+        {
+            where.Add($"status IN {terminal}");
+        }
+
+        if (query.Class is not null)
+        {
+            where.Add("class = @class");
+        }
+
+        if (query.Severity is not null)
+        {
+            where.Add("severity = @severity");
+        }
+
+        // The span overlaps the range: it began before the range ends, and had not ended (or been resolved) before it starts.
+        if (query.To is not null)
+        {
+            where.Add("started_at <= @to");
+        }
+
+        if (query.From is not null)
+        {
+            where.Add("COALESCE(ended_at, resolved_at, @far) >= @from");
+        }
+
+        var sql = IncidentStore.SelectIncidents + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) + " ORDER BY started_at DESC, number DESC";
+        await _schema.EnsureCreatedAsync(cancellationToken);
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(sql, new
+        {
+            @class = query.Class is { } c ? IncidentWire.Name(c) : null,
+            severity = query.Severity is { } s ? IncidentWire.Name(s) : null,
+            from = query.From?.ToUnixTimeMilliseconds(),
+            to = query.To?.ToUnixTimeMilliseconds(),
+            far = long.MaxValue,
+        }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToSummary()).ToList();
+    }
+
+    public async Task<IncidentDetail?> GetAsync(long number, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureCreatedAsync(cancellationToken);
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        // One read transaction: the incident and its children as of one moment.
+        await using var transaction = connection.BeginTransaction();
+        var row = await IncidentStore.GetAsync(connection, transaction, number, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var incident = row.ToSummary();
+        var timeline = await IncidentStore.TimelineAsync(connection, transaction, number, cancellationToken);
+        var checklist = await IncidentStore.ChecklistAsync(connection, transaction, number, cancellationToken);
+        var updates = await IncidentStore.UpdatesAsync(connection, number, cancellationToken);
+        var postmortem = await IncidentStore.PostmortemAsync(connection, transaction, number, cancellationToken);
+        var followUps = await IncidentStore.FollowUpsOfAsync(connection, number, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var merged = timeline.Concat(SloAlerts(incident)).OrderBy(e => e.At).ToList();
+        var firstAction = checklist.Count > 0 ? checklist[0].Text : _runbooks.For(incident.Class).FirstAction;
+        return new IncidentDetail(incident, merged, checklist, updates, postmortem, followUps, firstAction);
+    }
+
+    public async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(bool openOnly, CancellationToken cancellationToken)
+    {
+        await _schema.EnsureCreatedAsync(cancellationToken);
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        return await IncidentStore.FollowUpsAsync(connection, openOnly, cancellationToken);
+    }
+
+    public IDisposable Subscribe(Func<Task> changed)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        lock (_lock)
+        {
+            _subscribers = _subscribers.Add(changed);
+        }
+
+        return new Subscription(this, changed);
+    }
+
+    public void Dispose() => _pipelineSubscription.Dispose();
+
+    /// <summary>The SLO alert transitions of the class's SLOs from the incident's start to its end (or now).</summary>
+    private IEnumerable<TimelineEntry> SloAlerts(IncidentSummary incident)
+    {
+        var end = incident.EndedAt ?? incident.ResolvedAt ?? _time.GetUtcNow();
+        foreach (var slo in _runbooks.For(incident.Class).Slos)
+        {
+            foreach (var transition in _metrics.AlertHistory(slo))
+            {
+                if (transition.At >= incident.StartedAt && transition.At <= end)
+                {
+                    yield return new TimelineEntry(transition.At, TimelineKind.SloAlert, "system",
+                        $"{slo}: {transition.From.Name()} → {transition.To.Name()} ({transition.Reason})",
+                        JsonSerializer.Serialize(new { slo, from = transition.From.Name(), to = transition.To.Name(), reason = transition.Reason }, CommandJson.Options));
+                }
+            }
+        }
+    }
+
+    private const string VersionTotalSql = "SELECT COALESCE(SUM(version), 0) FROM _vd_incidents";
+
+    private async Task CommittedAsync()
+    {
+        if (_subscribers.IsEmpty)
+        {
+            return;
+        }
+
+        // Read after the commit, serialised: a change committed while another's signal is being handled is seen by
+        // its own signal's read (a flag set inside the handler could be taken by an earlier commit's signal, too early).
+        await _watch.WaitAsync();
+        try
+        {
+            await using var connection = await _connections.OpenAsync(CancellationToken.None);
+            var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
+            if (Interlocked.Exchange(ref _seenTotal, total) == total)
+            {
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Reading the incidents' versions after a commit failed");
+            return;
+        }
+        finally
+        {
+            _watch.Release();
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            try
+            {
+                await subscriber();
+            }
+            catch (Exception e)
+            {
+                // A page that failed to refresh must not fail the command that already committed.
+                _logger.LogWarning(e, "An incident board subscriber failed");
+            }
+        }
+    }
+
+    private sealed class Subscription(IncidentBoard owner, Func<Task> callback) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                lock (owner._lock)
+                {
+                    owner._subscribers = owner._subscribers.Remove(callback);
+                }
+            }
+        }
+    }
+}
