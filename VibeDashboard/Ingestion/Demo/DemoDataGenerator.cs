@@ -289,7 +289,7 @@ public sealed class DemoDataGenerator
                 $"agent probes fail partially, AI Gateway's retries to {provider} fail too and llm_calls rate limits trip on retries. " +
                 $"Routing fails over to {Providers[_fallbackProvider]} after 30 min."),
             new("sandbox_instability", _sandboxStart, _sandboxEnd,
-                "Sandbox instability for 3 h: sandbox_crashed/sandbox_restarted spike, preview startup p50 around 8 s, " +
+                "Sandbox instability for 3 h: sandbox_crashed/sandbox_restarted spike (warm-pool instances too), preview startup p50 around 8 s, " +
                 "deployment_failed around 18 %, preview probes fail ~6 %. Concurrency is capped after 35 min."),
             new("auth_credential_stuffing", _stuffingStart, _stuffingEnd,
                 $"Credential stuffing for 1 h from {string.Join(", ", _stuffingIps)}: thousands of failed 'login' auth_attempts " +
@@ -389,9 +389,13 @@ public sealed class DemoDataGenerator
             GatewayRetryGroup(s, sink);
         }
 
-        if (In(t, _ongoingStart, _ongoingEnd))
+        if (In(t, _sandboxStart, _sandboxEnd))
         {
-            PoolCrashGroup(s, sink);
+            PoolCrashGroup(s, sink, 1.0 / 30);
+        }
+        else if (In(t, _ongoingStart, _ongoingEnd))
+        {
+            PoolCrashGroup(s, sink, 1.0 / 60);
         }
     }
 
@@ -423,11 +427,14 @@ public sealed class DemoDataGenerator
         }
     }
 
-    /// <summary>During the ongoing degradation a warm-pool sandbox instance crashes and restarts about once a minute (no app, no tier).</summary>
-    private void PoolCrashGroup(long s, EventSink sink)
+    /// <summary>
+    /// During the sandbox incidents warm-pool instances (no app, no tier) crash and restart too: twice a minute in the
+    /// instability, about once a minute in the ongoing degradation, whatever the traffic at that hour.
+    /// </summary>
+    private void PoolCrashGroup(long s, EventSink sink, double rate)
     {
         var r = new Rng(Seed, StreamPoolCrash, s);
-        if (!r.Chance(1.0 / 60))
+        if (!r.Chance(rate))
         {
             return;
         }
