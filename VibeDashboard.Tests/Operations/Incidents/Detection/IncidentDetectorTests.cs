@@ -242,3 +242,65 @@ public sealed class IncidentDetectorTests : IAsyncLifetime
     private static (IncidentClass, string, string, DateTimeOffset, DateTimeOffset?, Severity, string) Shape(DetectedEpisode e) =>
         (e.Class, e.Key, e.Rule, e.StartedAt, e.ClearedAt, e.Severity, e.Title);
 }
+
+/// <summary>Detection after real imports of wrangler-style exports: the pass after an import is full, and re-importing finds the same episode.</summary>
+public sealed class DetectionAfterImportTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 21, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(Now);
+    private TempStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _store = new TempStore(time: _time);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    /// <summary>An export of llm_calls to openai, 20 a minute over [from, to) minutes before now; failing in [failFrom, failTo).</summary>
+    private static string Export(int from, int to, int failFrom, int failTo)
+    {
+        var sql = new System.Text.StringBuilder("PRAGMA defer_foreign_keys=TRUE;\n");
+        sql.Append("CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, source TEXT, event_type TEXT, policy_tier TEXT, status TEXT, provider TEXT, model TEXT, error_code TEXT);\n");
+        for (var m = from; m > to; m--)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var at = Now.AddMinutes(-m).AddSeconds(i * 3).ToUnixTimeMilliseconds();
+                var failed = m <= failFrom && m > failTo && i < 15;
+                sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO \"ops_events\" (\"id\",\"occurred_at\",\"source\",\"event_type\",\"policy_tier\",\"status\",\"provider\",\"model\",\"error_code\") VALUES('c-{m}-{i}',{at},'ai_gateway','llm_call','pro','{(failed ? "error" : "ok")}','openai','gpt-5',{(failed ? "'UPSTREAM_503'" : "NULL")});\n");
+            }
+        }
+
+        return sql.ToString();
+    }
+
+    [Fact]
+    public async Task An_imported_outage_is_found_by_the_next_pass_once_whatever_is_imported_again()
+    {
+        var detector = DetectionKit.Detector(_store, _time);
+        Assert.Empty((await detector.DetectAsync(false, CancellationToken.None)).Episodes);
+
+        // Three hours of calls, failing 75 % from 150 to 120 minutes ago.
+        var first = await _store.ImportAsync(_store.WriteFile("export-1.sql", Export(180, 0, 150, 120)));
+        Assert.True(first.Succeeded, first.Record.Error);
+        var afterImport = await detector.DetectAsync(false, CancellationToken.None);
+
+        Assert.True(afterImport.FullHistory);
+        var episode = Assert.Single(afterImport.Episodes);
+        Assert.Equal((IncidentClass.ProviderOutage, "openai"), (episode.Class, episode.Key));
+        Assert.Equal(Now.AddMinutes(-150 + 2), episode.StartedAt); // the 5-minute window: 15 of 100 failing after one minute, 30 of 100 after two
+        Assert.Equal(Now.AddMinutes(-120 + 5 + 10), episode.ClearedAt);
+
+        // The same export again, and an overlapping later one: the same episode.
+        await _store.ImportAsync(_store.WriteFile("export-2.sql", Export(180, 0, 150, 120)));
+        _time.Advance(TimeSpan.FromMinutes(30));
+        var overlapping = await _store.ImportAsync(_store.WriteFile("export-3.sql", Export(160, 0, 150, 120)));
+        Assert.True(overlapping.Succeeded, overlapping.Record.Error);
+        var again = await detector.DetectAsync(false, CancellationToken.None);
+
+        Assert.Equal(episode.StartedAt, Assert.Single(again.Episodes).StartedAt);
+        Assert.Equal(episode.ClearedAt, again.Episodes[0].ClearedAt);
+    }
+}
