@@ -165,7 +165,7 @@ internal static class DetectionReader
     // attempted_at is unix ms after import; text or other values cast to small numbers and fall before the history.
     private const string AuthBucketsSql = """
         SELECT CAST(attempted_at AS INTEGER) / 60000 AS Minute, COUNT(*) AS Total,
-               SUM(CASE WHEN CAST(success AS INTEGER) = 0 THEN 1 ELSE 0 END) AS Failed, MAX(rowid) AS MaxRowId
+               SUM(CASE WHEN CAST(success AS INTEGER) = 0 THEN 1 ELSE 0 END) AS Failed
         FROM auth_attempts
         WHERE rowid > @after AND rowid <= @upTo AND attempted_at IS NOT NULL AND CAST(attempted_at AS INTEGER) >= @from
         GROUP BY 1
@@ -233,7 +233,6 @@ internal static class DetectionReader
         public long Minute { get; set; }
         public long Total { get; set; }
         public long Failed { get; set; }
-        public long MaxRowId { get; set; }
     }
 
     private sealed class FailedRow
