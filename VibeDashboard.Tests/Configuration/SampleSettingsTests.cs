@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using VibeDashboard.Configuration;
+using VibeDashboard.Operations.Incidents;
 
 namespace VibeDashboard.Tests.Configuration;
 
@@ -53,6 +54,33 @@ public sealed class SampleSettingsTests
                 JsonSerializer.Serialize(property.GetValue(defaults), Json) == JsonSerializer.Serialize(property.GetValue(bound), Json),
                 $"{section}:{property.Name}: the sample says {JsonSerializer.Serialize(property.GetValue(bound), Json)}, the app's default is {JsonSerializer.Serialize(property.GetValue(defaults), Json)}");
         }
+    }
+
+    [Fact]
+    public void The_sample_incident_classes_and_rules_are_the_defaults_and_valid()
+    {
+        var section = Sample().GetSection(IncidentOptions.Section);
+        var bound = section.Get<IncidentOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+
+        // Every class is shown whole (a configured class replaces its default whole), each as the code's default.
+        Assert.Equal(
+            Enum.GetValues<VibeDashboard.Operations.Incidents.IncidentClass>().Select(c => c.Name()).Order(StringComparer.Ordinal),
+            bound.Classes.Keys.Order(StringComparer.Ordinal));
+        foreach (var incidentClass in Enum.GetValues<VibeDashboard.Operations.Incidents.IncidentClass>())
+        {
+            Assert.Equal(
+                JsonSerializer.Serialize(VibeDashboard.Operations.Incidents.IncidentClassDefaults.For(incidentClass), Json),
+                JsonSerializer.Serialize(bound.Classes[incidentClass.Name()], Json));
+        }
+
+        // Every rule key is shown, with the value the app uses when it is absent.
+        Assert.Equal(JsonSerializer.Serialize(new DetectionRuleOptions(), Json), JsonSerializer.Serialize(bound.Rules, Json));
+        foreach (var property in typeof(DetectionRuleOptions).GetProperties())
+        {
+            Assert.True(section.GetSection("Rules").GetSection(property.Name).Exists(), $"Incidents:Rules:{property.Name} is missing from appsettings.sample.json");
+        }
+
+        Assert.Empty(IncidentOptionsValidation.Problems(bound, SloOptions.Defaults.Select(s => s.Key).ToHashSet(StringComparer.Ordinal)));
     }
 
     [Fact]

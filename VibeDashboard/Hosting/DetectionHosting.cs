@@ -1,3 +1,9 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using VibeDashboard.Configuration;
+using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Incidents.Detection;
+
 namespace VibeDashboard.Hosting;
 
 /// <summary>
@@ -6,5 +12,13 @@ namespace VibeDashboard.Hosting;
 /// </summary>
 public static class DetectionHosting
 {
-    public static IServiceCollection AddVibeDashboardDetection(this IServiceCollection services) => services;
+    public static IServiceCollection AddVibeDashboardDetection(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IncidentOptions>, IncidentOptionsValidation>());
+        services.TryAddSingleton<IncidentDetector>();
+        services.TryAddSingleton<IIncidentDetector>(sp => sp.GetRequiredService<IncidentDetector>());
+        services.TryAddSingleton<DetectionCoordinator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DetectionCoordinator>());
+        return services;
+    }
 }

@@ -266,7 +266,7 @@ public sealed class DemoDataGeneratorTests
     }
 
     [Fact]
-    public void Migration_regression_fails_the_migration_and_d1_queries_and_leaves_drift()
+    public void Migration_regression_fails_the_migration_and_d1_queries_until_the_fixed_migration_is_applied()
     {
         var incident = Generator.Incidents.Single(i => i.Kind == "migration_regression");
         var events = Generator.Events(incident.StartMs, incident.EndMs).ToList();
@@ -279,7 +279,10 @@ public sealed class DemoDataGeneratorTests
 
         var migrations = Generator.Tables(1).Single(t => t.Name == "d1_migrations");
         var names = migrations.Rows.Select(r => (string)r[Column(migrations, "name")]!).ToList();
-        Assert.DoesNotContain(names, n => n.Contains("0007_add_app_visibility", StringComparison.Ordinal));
+        // The fixed migration is applied after the rollback (the incident's signal clears then), not before.
+        var fixedAt = (long)migrations.Rows.Single(r => ((string)r[Column(migrations, "name")]!).Contains("0007_add_app_visibility", StringComparison.Ordinal))[Column(migrations, "applied_at")]!;
+        Assert.InRange(fixedAt, incident.EndMs, incident.EndMs + Hour);
+        Assert.DoesNotContain(Generator.Events(incident.StartMs, incident.EndMs), e => e.EventType == "migration_applied");
         Assert.Contains(names, n => n.StartsWith("0006_", StringComparison.Ordinal));
 
         // Migrations applied inside a window come with a migration_applied event from CI.

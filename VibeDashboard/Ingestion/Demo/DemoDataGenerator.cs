@@ -47,10 +47,12 @@ public sealed class DemoDataGenerator
     // PRNG streams: each kind of group draws from its own sequence, so one kind can be regenerated alone.
     private const ulong StreamDecide = 1, StreamProbe = 2, StreamGeneration = 3, StreamD1 = 4, StreamRateLimit = 5,
         StreamCi = 6, StreamStuffingLimit = 7, StreamTitle = 8, StreamAuth = 9, StreamUsers = 10, StreamSessions = 11,
-        StreamViews = 12, StreamAudit = 13, StreamApps = 14, StreamIncidents = 15, StreamSettings = 16;
+        StreamViews = 12, StreamAudit = 13, StreamApps = 14, StreamIncidents = 15, StreamSettings = 16, StreamGatewayRetry = 17,
+        StreamPoolCrash = 18;
 
     // Event-id blocks per kind of group inside one origin second: id = demo-{second}-{block*100 + index}.
-    private const int BlockProbe = 0, BlockGeneration = 1, BlockD1 = 2, BlockRateLimit = 3, BlockCi = 4, BlockStuffing = 5;
+    private const int BlockProbe = 0, BlockGeneration = 1, BlockD1 = 2, BlockRateLimit = 3, BlockCi = 4, BlockStuffing = 5,
+        BlockGatewayRetry = 6, BlockPoolCrash = 7;
 
     private const string Agent = "agent", Sandbox = "sandbox", D1 = "d1", AiGateway = "ai_gateway",
         Probe = "probe", Ci = "ci", RateLimit = "ratelimit", Ok = "ok", Error = "error";
@@ -254,6 +256,8 @@ public sealed class DemoDataGenerator
             new("0005_user_model_providers.sql", DayStart(anchorMs - 21 * DayMs) + 15 * HourMs + 12 * MinuteMs, false),
             new("0006_auth_attempts_lookup_idx.sql", DayStart(anchorMs - 16 * DayMs) + 11 * HourMs + 3 * MinuteMs, false),
             new(FailedMigration, _migrationStart, true),
+            // Fixed (a default for the new column) and applied once the worker had been rolled back.
+            new(FailedMigration, _migrationEnd + 25 * MinuteMs, false),
         ];
 
         var ci = new Rng(seed, StreamCi, 0);
@@ -279,19 +283,20 @@ public sealed class DemoDataGenerator
             new("migration_regression", _migrationStart, _migrationEnd,
                 $"Migration {FailedMigration} fails in CI (3 attempts) after the worker release that needs apps.visibility shipped: " +
                 "D1 queries on apps fail with 'no such column: visibility' for 40 min until the release is rolled back. " +
-                "The migration is absent from d1_migrations (schema drift)."),
+                "The fixed migration is applied 25 min after the rollback."),
             new("provider_outage", _outageStart, _outageEnd,
                 $"{provider} outage for 90 min: most llm_calls to {provider} fail (5xx and timeouts), generations fail, " +
-                $"agent probes fail partially and llm_calls rate limits trip on retries. Routing fails over to {Providers[_fallbackProvider]} after 30 min."),
+                $"agent probes fail partially, AI Gateway's retries to {provider} fail too and llm_calls rate limits trip on retries. " +
+                $"Routing fails over to {Providers[_fallbackProvider]} after 30 min."),
             new("sandbox_instability", _sandboxStart, _sandboxEnd,
-                "Sandbox instability for 3 h: sandbox_crashed/sandbox_restarted spike, preview startup p50 around 8 s, " +
+                "Sandbox instability for 3 h: sandbox_crashed/sandbox_restarted spike (warm-pool instances too), preview startup p50 around 8 s, " +
                 "deployment_failed around 18 %, preview probes fail ~6 %. Concurrency is capped after 35 min."),
             new("auth_credential_stuffing", _stuffingStart, _stuffingEnd,
                 $"Credential stuffing for 1 h from {string.Join(", ", _stuffingIps)}: thousands of failed 'login' auth_attempts " +
                 "across thousands of distinct identifiers, rate_limit_exceeded (limiter auth); a few accounts are breached and their sessions revoked."),
             new("sandbox_instability", _ongoingStart, _ongoingEnd,
                 "Ongoing mild preview degradation (from 40 min before the demo was built to 30 min after): ~3 % of preview " +
-                "probes fail and preview startup slows (p50 ~4.5 s, ~7 % above 10 s)."),
+                "probes fail, preview startup slows (p50 ~4.5 s, ~7 % above 10 s) and warm-pool sandbox instances crash and restart about once a minute."),
         ];
     }
 
@@ -376,6 +381,80 @@ public sealed class DemoDataGenerator
         if (_ciBySecond.TryGetValue(s, out var ci))
         {
             CiGroup(s, ci, sink);
+        }
+
+        // Own streams, drawn only inside their incidents: the rest of the demo is the same with or without them.
+        if (In(t, _outageStart, _outageEnd))
+        {
+            GatewayRetryGroup(s, sink);
+        }
+
+        if (In(t, _sandboxStart, _sandboxEnd))
+        {
+            PoolCrashGroup(s, sink, 1.0 / 30);
+        }
+        else if (In(t, _ongoingStart, _ongoingEnd))
+        {
+            PoolCrashGroup(s, sink, 1.0 / 60);
+        }
+    }
+
+    /// <summary>During the provider outage AI Gateway retries failed upstream calls on its own (no app): about 6 a minute, nearly all failing.</summary>
+    private void GatewayRetryGroup(long s, EventSink sink)
+    {
+        var r = new Rng(Seed, StreamGatewayRetry, s);
+        if (!r.Chance(0.1))
+        {
+            return;
+        }
+
+        sink.Begin(s, BlockGatewayRetry);
+        var duration = r.Range(20_000, 60_000);
+        var failed = r.Chance(0.9);
+        var code = r.Chance(0.6) ? "UPSTREAM_503" : "UPSTREAM_TIMEOUT";
+        if (sink.Emit(s * SecondMs + r.Next(1000) + duration, AiGateway, "llm_call") is { } e)
+        {
+            e.Status = failed ? Error : Ok;
+            e.DurationMs = duration;
+            e.Provider = Providers[_outageProvider];
+            e.Model = Models[_outageProvider][0];
+            e.TokensIn = 0;
+            e.TokensOut = 0;
+            e.CostUsd = 0;
+            e.ErrorCode = failed ? code : null;
+            e.Message = failed ? $"{Providers[_outageProvider]} returned {code}" : null;
+            e.AttrsJson = "{\"action\":\"gateway_retry\"}";
+        }
+    }
+
+    /// <summary>
+    /// During the sandbox incidents warm-pool instances (no app, no tier) crash and restart too: twice a minute in the
+    /// instability, about once a minute in the ongoing degradation, whatever the traffic at that hour.
+    /// </summary>
+    private void PoolCrashGroup(long s, EventSink sink, double rate)
+    {
+        var r = new Rng(Seed, StreamPoolCrash, s);
+        if (!r.Chance(rate))
+        {
+            return;
+        }
+
+        sink.Begin(s, BlockPoolCrash);
+        sink.SetInstance(r.NextU64());
+        var t = s * SecondMs + r.Next(1000);
+        var (code, message) = CrashReasons[r.Next(CrashReasons.Length)];
+        if (sink.Emit(t, Sandbox, "sandbox_crashed", Ctx.Instance) is { } crash)
+        {
+            crash.Status = Error;
+            crash.ErrorCode = code;
+            crash.Message = message;
+        }
+
+        var restart = r.Range(4000, 20_000);
+        if (sink.Emit(t + restart, Sandbox, "sandbox_restarted", Ctx.Instance) is { } restarted)
+        {
+            restarted.Status = Ok;
+            restarted.DurationMs = restart;
         }
     }
 
@@ -638,7 +717,7 @@ public sealed class DemoDataGenerator
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var startup = StartupLatency(ref r, t);
-            var failP = In(t, _sandboxStart, _sandboxEnd) ? 0.18 : In(t, _ongoingStart, _ongoingEnd) ? 0.03 : 0.012;
+            var failP = In(t, _sandboxStart, _sandboxEnd) ? 0.18 : In(t, _ongoingStart, _ongoingEnd) ? 0.03 : 0.005;
             var failed = r.Chance(failP);
             var (code, message) = DeployFailures[r.Next(DeployFailures.Length)];
             var end = t + (long)(failed ? Math.Max(startup, 30_000) : startup);

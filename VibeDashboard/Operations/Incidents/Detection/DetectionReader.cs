@@ -1,0 +1,244 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using VibeDashboard.Aggregation;
+
+namespace VibeDashboard.Operations.Incidents.Detection;
+
+/// <summary>
+/// Reads the rules' inputs from the store as per-minute buckets (SQL GROUP BY), in one read transaction. Every value
+/// is cast and range-checked in SQL or here: an export may hold text where numbers belong, missing VibeSDK tables or
+/// columns, names of any length; such rows are skipped, never thrown on.
+/// </summary>
+internal static class DetectionReader
+{
+    private const long MinuteMs = 60_000;
+
+    /// <summary>Where the read stopped: the next append pass reads rows after these.</summary>
+    public sealed record Position(long Seq, long AuthRowId, bool HasAuth, bool HasStuffingColumns);
+
+    private const string FirstEventSql = """
+        SELECT MIN(occurred_at) FROM ops_events WHERE occurred_at >= @from AND typeof(occurred_at) = 'integer'
+        """;
+
+    private const string FirstAuthSql = """
+        SELECT MIN(CAST(attempted_at AS INTEGER)) FROM auth_attempts
+        WHERE attempted_at IS NOT NULL AND CAST(attempted_at AS INTEGER) >= @from
+        """;
+
+    /// <summary>A full read: every bucket from <paramref name="fromMs"/> on (the history start), up to the store's newest seq.</summary>
+    public static async Task<(DetectionData Data, Position Position)> ReadAllAsync(SqliteConnection connection, long fromMs, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var tables = await AggregationReader.TablesAsync(connection, transaction, cancellationToken);
+        var hasAuth = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "auth_attempts", AggregationReader.AuthColumns, cancellationToken);
+        var hasStuffing = hasAuth && await AggregationReader.HasColumnsAsync(connection, transaction, tables, "auth_attempts", StuffingColumns, cancellationToken);
+        var hasMigrations = await AggregationReader.HasColumnsAsync(connection, transaction, tables, "d1_migrations", AggregationReader.MigrationsColumns, cancellationToken);
+        var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
+
+        var first = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(FirstEventSql, new { from = fromMs }, transaction, cancellationToken: cancellationToken));
+        if (hasAuth)
+        {
+            var auth = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(FirstAuthSql, new { from = fromMs }, transaction, cancellationToken: cancellationToken));
+            first = first is null ? auth : auth is null ? first : Math.Min(first.Value, auth.Value);
+        }
+
+        var baseMinute = Math.Max(fromMs, first ?? fromMs) / MinuteMs;
+        var data = new DetectionData(baseMinute)
+        {
+            Auth = hasAuth ? new MinuteCounts(baseMinute) : null,
+            AppliedMigrations = hasMigrations ? await MigrationNamesAsync(connection, transaction, cancellationToken) : null,
+        };
+
+        await ReadEventsAsync(connection, transaction, data, 0, maxSeq, cancellationToken);
+        var authRowId = hasAuth ? await ReadAuthAsync(connection, transaction, data, 0, hasStuffing, cancellationToken) : 0;
+        await transaction.CommitAsync(cancellationToken);
+        return (data, new Position(maxSeq, authRowId, hasAuth, hasStuffing));
+    }
+
+    /// <summary>
+    /// An append read: adds the events with seq above <paramref name="position"/>'s (and auth attempts above its rowid).
+    /// Null when the store went backwards (wiped or replaced): the caller reads everything again.
+    /// </summary>
+    public static async Task<Position?> ReadNewAsync(SqliteConnection connection, DetectionData data, Position position, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var maxSeq = await AggregationReader.MaxSeqAsync(connection, transaction, cancellationToken);
+        if (maxSeq < position.Seq)
+        {
+            return null;
+        }
+
+        var authRowId = position.AuthRowId;
+        if (position.HasAuth)
+        {
+            var maxRowId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(MaxAuthRowIdSql, transaction: transaction, cancellationToken: cancellationToken)) ?? 0;
+            if (maxRowId < position.AuthRowId)
+            {
+                return null;
+            }
+        }
+
+        if (maxSeq > position.Seq)
+        {
+            await ReadEventsAsync(connection, transaction, data, position.Seq, maxSeq, cancellationToken);
+        }
+
+        if (position.HasAuth)
+        {
+            authRowId = await ReadAuthAsync(connection, transaction, data, position.AuthRowId, position.HasStuffingColumns, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return position with { Seq = maxSeq, AuthRowId = authRowId };
+    }
+
+    private static readonly string[] StuffingColumns = ["ip_address", "identifier"];
+
+    private const string MaxAuthRowIdSql = "SELECT MAX(rowid) FROM auth_attempts";
+
+    // One scan over the seq range, grouped by minute, type and key (the provider of an llm_call, the migration of a
+    // migration event, the target of a deploy: one to Cloudflare Workers is not a preview start). attrs_json is parsed only for migration events, guarded by json_valid. Statuses compare as
+    // the metrics do ('error', any case).
+    private const string EventsSql = """
+        SELECT occurred_at / 60000 AS Minute, event_type AS Type,
+               CASE WHEN event_type = 'llm_call' THEN CAST(provider AS TEXT)
+                    WHEN event_type IN ('migration_applied', 'migration_failed') AND json_valid(attrs_json)
+                         THEN CAST(json_extract(attrs_json, '$.migration') AS TEXT)
+                    WHEN event_type IN ('deployment_completed', 'deployment_failed') AND json_valid(attrs_json)
+                         THEN CAST(json_extract(attrs_json, '$.target') AS TEXT) END AS Key,
+               COUNT(*) AS Total,
+               SUM(CASE WHEN lower(CAST(status AS TEXT)) = 'error' THEN 1 ELSE 0 END) AS Failed,
+               MIN(occurred_at) AS FirstAt
+        FROM ops_events
+        WHERE seq > @after AND seq <= @upTo AND typeof(occurred_at) = 'integer' AND occurred_at >= 0
+          AND event_type IN ('llm_call', 'sandbox_crashed', 'sandbox_restarted', 'deployment_completed', 'deployment_failed',
+                             'd1_query', 'migration_applied', 'migration_failed')
+        GROUP BY 1, 2, 3
+        """;
+
+    private static async Task ReadEventsAsync(SqliteConnection connection, SqliteTransaction transaction, DetectionData data, long afterSeq, long upToSeq, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<EventBucket>(new CommandDefinition(EventsSql, new { after = afterSeq, upTo = upToSeq }, transaction, cancellationToken: cancellationToken));
+        foreach (var row in rows)
+        {
+            if (row.Minute < data.BaseMinute)
+            {
+                continue;
+            }
+
+            data.FirstDataMinute = Math.Min(data.FirstDataMinute, row.Minute);
+            data.MarkDirty(row.Minute);
+            switch (row.Type)
+            {
+                case "llm_call":
+                    data.LlmCalls.Add(row.Minute, row.Total, row.Failed);
+                    if (IsName(row.Key, 64) && (data.Providers.ContainsKey(row.Key!) || data.Providers.Count < DetectionData.MaxProviders))
+                    {
+                        data.Provider(row.Key!).Add(row.Minute, row.Total, row.Failed);
+                    }
+
+                    break;
+                case "sandbox_crashed" or "sandbox_restarted":
+                    data.Crashes.Add(row.Minute, row.Total, 0);
+                    break;
+                case "deployment_completed" or "deployment_failed" when row.Key == "cloudflare":
+                    break;
+                case "deployment_completed":
+                    data.Starts.Add(row.Minute, row.Total, 0);
+                    break;
+                case "deployment_failed":
+                    // A failed deploy is a failed start whatever its status (as the preview_startup SLO counts it).
+                    data.Starts.Add(row.Minute, row.Total, row.Total);
+                    break;
+                case "d1_query":
+                    data.D1Queries.Add(row.Minute, row.Total, row.Failed);
+                    break;
+                case "migration_applied" or "migration_failed" when IsName(row.Key, 200):
+                    data.Migrations.Add(new MigrationEvent(row.Key!, row.FirstAt, row.Type == "migration_failed"));
+                    break;
+            }
+        }
+
+        data.Migrations.Sort((a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Failed.CompareTo(b.Failed));
+    }
+
+    // attempted_at is unix ms after import; text or other values cast to small numbers and fall before the history.
+    private const string AuthBucketsSql = """
+        SELECT CAST(attempted_at AS INTEGER) / 60000 AS Minute, COUNT(*) AS Total,
+               SUM(CASE WHEN CAST(success AS INTEGER) = 0 THEN 1 ELSE 0 END) AS Failed
+        FROM auth_attempts
+        WHERE rowid > @after AND rowid <= @upTo AND attempted_at IS NOT NULL AND CAST(attempted_at AS INTEGER) >= @from
+        GROUP BY 1
+        """;
+
+    private const string MaxRowIdAfterSql = "SELECT MAX(rowid) FROM auth_attempts WHERE rowid > @after";
+
+    private const string FailedAttemptsSql = """
+        SELECT CAST(ip_address AS TEXT) AS Ip, CAST(identifier AS TEXT) AS Identifier, CAST(attempted_at AS INTEGER) AS At
+        FROM auth_attempts
+        WHERE rowid > @after AND rowid <= @upTo AND CAST(success AS INTEGER) = 0 AND attempted_at IS NOT NULL
+          AND CAST(attempted_at AS INTEGER) >= @from AND ip_address IS NOT NULL AND identifier IS NOT NULL
+          AND length(CAST(ip_address AS TEXT)) BETWEEN 1 AND 64 AND length(CAST(identifier AS TEXT)) BETWEEN 1 AND 320
+        """;
+
+    private static async Task<long> ReadAuthAsync(SqliteConnection connection, SqliteTransaction transaction, DetectionData data, long afterRowId, bool stuffing, CancellationToken cancellationToken)
+    {
+        var upTo = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(MaxRowIdAfterSql, new { after = afterRowId }, transaction, cancellationToken: cancellationToken));
+        if (upTo is null)
+        {
+            return afterRowId;
+        }
+
+        var from = data.BaseMinute * MinuteMs;
+        var auth = data.Auth!;
+        foreach (var row in await connection.QueryAsync<AuthBucket>(new CommandDefinition(AuthBucketsSql, new { after = afterRowId, upTo, from }, transaction, cancellationToken: cancellationToken)))
+        {
+            auth.Add(row.Minute, row.Total, row.Failed);
+            data.FirstDataMinute = Math.Min(data.FirstDataMinute, row.Minute);
+            data.MarkDirty(row.Minute);
+        }
+
+        if (stuffing)
+        {
+            foreach (var row in await connection.QueryAsync<FailedRow>(new CommandDefinition(FailedAttemptsSql, new { after = afterRowId, upTo, from }, transaction, cancellationToken: cancellationToken)))
+            {
+                data.AddFailedAttempt(new FailedAttempt(row.Ip, row.Identifier, row.At));
+            }
+        }
+
+        return upTo.Value;
+    }
+
+    private const string MigrationNamesSql = "SELECT CAST(name AS TEXT) FROM d1_migrations WHERE name IS NOT NULL";
+
+    private static async Task<HashSet<string>> MigrationNamesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(MigrationNamesSql, transaction: transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A key a person can read: non-empty, printable, bounded.</summary>
+    internal static bool IsName(string? value, int maxLength) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= maxLength && !value.Any(char.IsControl);
+
+    private sealed class EventBucket
+    {
+        public long Minute { get; set; }
+        public string Type { get; set; } = "";
+        public string? Key { get; set; }
+        public long Total { get; set; }
+        public long Failed { get; set; }
+        public long FirstAt { get; set; }
+    }
+
+    private sealed class AuthBucket
+    {
+        public long Minute { get; set; }
+        public long Total { get; set; }
+        public long Failed { get; set; }
+    }
+
+    private sealed class FailedRow
+    {
+        public string Ip { get; set; } = "";
+        public string Identifier { get; set; } = "";
+        public long At { get; set; }
+    }
+}
