@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using System.Text.Json;
 using VibeDashboard.Operations.Access;
+using VibeDashboard.Operations.Audit;
 using VibeDashboard.Operations.Commands;
 using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Tests.Infrastructure;
+using VibeDashboard.Tests.Operations.Notifications;
 using static Microsoft.Playwright.Assertions;
 
 namespace VibeDashboard.Tests.EndToEnd;
@@ -95,6 +98,92 @@ public sealed class IncidentBrowserTests(BrowserFixture browser)
         await Expect(page.Locator("[data-testid=first-action]")).ToContainTextAsync("Fail over to validated backup route");
         await Expect(page.Locator("[data-testid=evidence-values]")).ToBeVisibleAsync();
         await AcknowledgeAsync(page, "oncall");
+    }
+
+    /// <summary>Types into a MudTextField, whichever element its data-testid landed on.</summary>
+    private static Task FillAsync(IPage page, string testId, string text) =>
+        page.Locator($"[data-testid={testId}] input, [data-testid={testId}] textarea, input[data-testid={testId}], textarea[data-testid={testId}]").First.FillAsync(text);
+
+    /// <summary>
+    /// The issue's "done when", from the page: an imported outage opens an incident, and an operator takes it through
+    /// acknowledge → update with ETA → resolve → postmortem → close; every step is in the audit log as that operator
+    /// and reaches a real webhook receiver, signed, in order.
+    /// </summary>
+    [Fact]
+    public async Task An_operator_takes_a_detected_outage_to_a_published_postmortem_from_the_page_audited_and_published()
+    {
+        const string Secret = "browser-test-secret";
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = await LiveDashboardHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Notifications:Webhooks:0:Name"] = "status",
+            ["Notifications:Webhooks:0:Url"] = receiver.UrlFor("status"),
+            ["Notifications:Webhooks:0:Secret"] = Secret,
+            ["Notifications:Webhooks:0:Events:0"] = "incident.*",
+            ["Notifications:Webhooks:0:Format"] = "json",
+            ["Notifications:PollInterval"] = "00:00:01",
+        });
+        var page = await OperatorPageAsync(host, "/incidents");
+        await host.ImportAsync(ProviderOutage(DateTimeOffset.UtcNow));
+        var card = page.Locator("[data-testid=board-column][data-class=provider_outage] [data-testid=incident-card]");
+        await card.ClickAsync();
+        await page.WaitForURLAsync("**/incidents/*");
+        await BrowserFixture.WaitInteractiveAsync(page);
+        var number = long.Parse(page.Url[(page.Url.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        await AcknowledgeAsync(page, "oncall");
+
+        await FillAsync(page, "update-message", "Failed over to the backup route; watching <i>error ratio</i>");
+        await page.Locator("[data-testid=update-status]").GetByText("monitoring", new() { Exact = true }).ClickAsync();
+        await FillAsync(page, "update-eta", "45");
+        await page.Locator("[data-testid=update-submit]").ClickAsync();
+        await Expect(page.Locator("[data-testid=incident-status]")).ToHaveTextAsync("monitoring");
+        await Expect(page.Locator("[data-testid=update-text]").First).ToHaveTextAsync("Failed over to the backup route; watching <i>error ratio</i>");
+        await Expect(page.Locator("[data-testid=incident-eta]")).Not.ToBeEmptyAsync();
+
+        await page.Locator("[data-testid=action-resolve]").ClickAsync();
+        await page.Locator("[data-testid=resolve-submit]").ClickAsync();
+        await Expect(page.Locator("[data-testid=incident-status]")).ToHaveTextAsync("resolved");
+
+        await FillAsync(page, "pm-summary", "anthropic returned 5xx for 4 minutes");
+        await FillAsync(page, "pm-impact", "generations failed on pro and free");
+        await FillAsync(page, "pm-root-cause", "upstream capacity");
+        await page.Locator("[data-testid=pm-status]").GetByText("published", new() { Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=pm-save]").ClickAsync();
+        var board = host.Services.GetRequiredService<IIncidentBoard>();
+        await WaitUntilAsync(async () => (await board.GetAsync(number, default))?.Postmortem?.Status == PostmortemStatus.Published, "the postmortem is published");
+
+        await page.Locator("[data-testid=action-close]").ClickAsync();
+        await page.Locator("[data-testid=close-submit]").ClickAsync();
+        await Expect(page.Locator("[data-testid=incident-status]")).ToHaveTextAsync("closed");
+
+        // Every step is audited as the operator's token, in order, after the system's detection.
+        var audit = await host.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(TargetType: "incident", TargetId: IncidentCommand.TargetOf(number)));
+        var steps = audit.Entries.Reverse().Where(e => e.Outcome == CommandOutcome.Ok).ToList();
+        Assert.Equal(("incident.detect", ActorKind.System), (steps[0].Action, steps[0].ActorKind));
+        Assert.Equal(
+            ["incident.acknowledge", "incident.update", "incident.resolve", "incident.postmortem", "incident.close"],
+            steps.Where(e => e.ActorKind != ActorKind.System).Select(e => e.Action));
+        Assert.All(steps.Where(e => e.ActorKind != ActorKind.System), e => Assert.Contains("oncall", e.ActorName, StringComparison.Ordinal));
+
+        // And published: each event signed, in order, for this incident.
+        string[] expected = ["incident.created", "incident.assigned", "incident.updated", "incident.resolved", "incident.postmortem_published", "incident.closed"];
+        await WaitUntilAsync(() => Task.FromResult(receiver.For("status").Count(r => Aggregate(r) == $"incident:{number}") >= expected.Length), "every event reaches the receiver");
+        var received = receiver.For("status").Where(r => Aggregate(r) == $"incident:{number}").ToList();
+        Assert.Equal(expected, received.Select(r => r.Header("X-VibeDashboard-Event")));
+        Assert.All(received, r => Assert.True(VibeDashboard.Operations.Notifications.WebhookBody.Verify(Secret, r.Body, r.Header("X-VibeDashboard-Signature"))));
+    }
+
+    private static string? Aggregate(ReceivedRequest request) =>
+        JsonDocument.Parse(request.Body).RootElement.TryGetProperty("aggregate", out var aggregate) ? aggregate.GetString() : null;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(BrowserFixture.TimeoutMs);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

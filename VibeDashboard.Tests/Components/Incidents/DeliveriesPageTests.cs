@@ -63,6 +63,23 @@ public sealed class DeliveriesPageTests : DashboardComponentTest
                 createdAt = Ms(TimeSpan.FromMinutes(3)), deadlineAt = Ms(TimeSpan.FromHours(-23)), nextAt = Ms(TimeSpan.FromMinutes(-4)), lastAt = (long?)Ms(TimeSpan.FromMinutes(1)),
                 lastStatus = (long?)null, lastError = (string?)"timeout after 10 s", deliveredAt = (long?)null },
         });
+        // The pending delivery's two attempts, as the dispatcher records them.
+        await connection.ExecuteAsync("INSERT INTO _vd_delivery_attempts (delivery_id, attempt, at, status, error) VALUES (@id, @attempt, @at, @status, @error)", new[]
+        {
+            new { id = Pending, attempt = 1L, at = Ms(TimeSpan.FromMinutes(3)), status = (long?)503, error = (string?)"HTTP 503 Service Unavailable: maintenance" },
+            new { id = Pending, attempt = 2L, at = Ms(TimeSpan.FromMinutes(1)), status = (long?)null, error = (string?)"timeout after 10 s" },
+        });
+    }
+
+    [Fact]
+    public void A_delivery_tried_more_than_once_lists_every_attempt_oldest_first()
+    {
+        var page = RenderAt();
+
+        var history = Assert.Single(page.FindAll("[data-testid=delivery-history]"));
+        Assert.Equal(
+            ["2026-03-02 11:57:00 UTC: HTTP 503 Service Unavailable: maintenance", "2026-03-02 11:59:00 UTC: timeout after 10 s"],
+            history.QuerySelectorAll("[data-testid=delivery-history-attempt]").Select(a => a.TextContent.Trim()));
     }
 
     private IRenderedComponent<Deliveries> RenderAt(string url = "/deliveries")

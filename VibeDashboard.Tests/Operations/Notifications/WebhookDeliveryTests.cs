@@ -187,6 +187,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(DeliveryStatus.Delivered, done!.Status);
         Assert.Equal(3, done.Attempts);
         Assert.Null(done.LastError);
+        // Every attempt is kept for the Deliveries page, not only the last.
+        Assert.Equal([(1L, (int?)500), (2L, 500), (3L, 200)], done.History.Select(a => (a.Attempt, a.Status)));
+        Assert.Contains("receiver says 500", done.History[0].Error);
+        Assert.Null(done.History[2].Error);
     }
 
     [Fact]

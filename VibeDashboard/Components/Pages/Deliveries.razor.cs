@@ -104,6 +104,17 @@ public sealed partial class Deliveries : IAsyncDisposable
 
     private static string LastOutcome(DeliveryView delivery) => (delivery.LastStatus, delivery.LastError) switch
     {
+        (_, { Length: > 0 } error) when error.StartsWith("HTTP ", StringComparison.Ordinal) => error,
+        ({ } code, { Length: > 0 } error) => $"HTTP {code}, {error}",
+        ({ } code, _) => $"HTTP {code}",
+        (null, { Length: > 0 } error) => error,
+        _ => "no answer",
+    };
+
+    // A failed answer's error already starts with its status ("HTTP 500 Internal Server Error: …").
+    private static string AttemptOutcome(DeliveryAttempt attempt) => (attempt.Status, attempt.Error) switch
+    {
+        (_, { Length: > 0 } error) when error.StartsWith("HTTP ", StringComparison.Ordinal) => error,
         ({ } code, { Length: > 0 } error) => $"HTTP {code}, {error}",
         ({ } code, _) => $"HTTP {code}",
         (null, { Length: > 0 } error) => error,

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Operations.Notifications;
@@ -28,9 +29,15 @@ public sealed class DeliveryView
     public int? LastStatus { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
+
+    /// <summary>Every attempt sent, oldest first (filled by <see cref="DeliveryLog.ListAsync"/> and <see cref="DeliveryLog.GetAsync"/>).</summary>
+    public IReadOnlyList<DeliveryAttempt> History { get; set; } = [];
 }
 
 /// <summary>Which deliveries to list: newest first, optionally one status and/or one webhook.</summary>
+/// <summary>One POST of a delivery: when, and the receiver's HTTP status or the error (a timeout, a refused connection).</summary>
+public sealed record DeliveryAttempt(long Attempt, DateTimeOffset At, int? Status, string? Error);
+
 public sealed record DeliveryQuery(DeliveryStatus? Status = null, string? Webhook = null, int Limit = 200);
 
 /// <summary>The read side of <c>_vd_deliveries</c>, for the admin Deliveries page and the tests.</summary>
@@ -68,7 +75,44 @@ public sealed class DeliveryLog(SqliteConnectionFactory connections, StoreSchema
             webhook = query.Webhook,
             limit = Math.Clamp(query.Limit, 1, 10_000),
         }, cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToView()).ToList();
+        var views = rows.Select(r => r.ToView()).ToList();
+        await FillHistoryAsync(connection, views, cancellationToken);
+        return views;
+    }
+
+    // The newest deliveries' attempts in one query (the page shows at most a few hundred deliveries).
+    private const string AttemptsSql = """
+        SELECT a.delivery_id AS DeliveryId, a.attempt AS Attempt, a.at AS AtMs, a.status AS Status, a.error AS Error
+        FROM _vd_delivery_attempts a
+        WHERE a.delivery_id IN @ids
+        ORDER BY a.delivery_id, a.attempt
+        """;
+
+    private static async Task FillHistoryAsync(SqliteConnection connection, IReadOnlyList<DeliveryView> views, CancellationToken cancellationToken)
+    {
+        if (views.Count == 0)
+        {
+            return;
+        }
+
+        var byId = views.ToDictionary(v => v.Id, StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<AttemptRow>(new CommandDefinition(AttemptsSql, new { ids = byId.Keys.ToArray() }, cancellationToken: cancellationToken));
+        foreach (var group in rows.GroupBy(r => r.DeliveryId))
+        {
+            if (byId.TryGetValue(group.Key, out var view))
+            {
+                view.History = group.Select(r => new DeliveryAttempt(r.Attempt, DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs), r.Status is { } st ? (int)st : null, r.Error)).ToList();
+            }
+        }
+    }
+
+    private sealed class AttemptRow
+    {
+        public string DeliveryId { get; set; } = "";
+        public long Attempt { get; set; }
+        public long AtMs { get; set; }
+        public long? Status { get; set; }
+        public string? Error { get; set; }
     }
 
     private const string GetSql = $"SELECT {Columns} FROM _vd_deliveries WHERE id = @id";
@@ -78,7 +122,14 @@ public sealed class DeliveryLog(SqliteConnectionFactory connections, StoreSchema
         await schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(GetSql, new { id }, cancellationToken: cancellationToken));
-        return row?.ToView();
+        if (row is null)
+        {
+            return null;
+        }
+
+        var view = row.ToView();
+        await FillHistoryAsync(connection, [view], cancellationToken);
+        return view;
     }
 
     private const string CountsSql = "SELECT status AS Status, COUNT(*) AS Count FROM _vd_deliveries GROUP BY status";

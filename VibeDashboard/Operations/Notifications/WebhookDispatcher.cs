@@ -302,11 +302,20 @@ public sealed class WebhookDispatcher : BackgroundService
         UPDATE _vd_deliveries SET status = 'dead', last_error = @lastError WHERE id = @id AND status = 'pending'
         """;
 
+    // An attempt already recorded (a pass that died between the two statements of an earlier run) is not written twice.
+    private const string InsertAttemptSql = """
+        INSERT INTO _vd_delivery_attempts (delivery_id, attempt, at, status, error) VALUES (@id, @attempts, @now, @lastStatus, @lastError)
+        ON CONFLICT (delivery_id, attempt) DO NOTHING
+        """;
+
     private async Task MarkAsync(string id, DeliveryStatus status, long attempts, DateTimeOffset now, int? lastStatus, string? lastError, DateTimeOffset? next, CancellationToken cancellationToken, bool keepLast = false)
     {
         await using var connection = await _connections.OpenAsync(cancellationToken);
-        // Written even when the caller is stopping: the receiver already has the request.
-        await connection.ExecuteAsync(new CommandDefinition(keepLast ? MarkDeadKeepLastSql : MarkSql, new
+        // Written even when the caller is stopping: the receiver already has the request. The attempt's own row
+        // (the Deliveries page's history) commits with the delivery's new state; keepLast marks a delivery dead
+        // without a new attempt (not sent), so it adds none.
+        await using var transaction = connection.BeginTransaction();
+        var values = new
         {
             id,
             status = DeliveryLog.StatusName(status),
@@ -315,7 +324,14 @@ public sealed class WebhookDispatcher : BackgroundService
             lastStatus,
             lastError,
             next = next?.ToUnixTimeMilliseconds(),
-        }, cancellationToken: CancellationToken.None));
+        };
+        var changed = await connection.ExecuteAsync(new CommandDefinition(keepLast ? MarkDeadKeepLastSql : MarkSql, values, transaction, cancellationToken: CancellationToken.None));
+        if (!keepLast && changed > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertAttemptSql, values, transaction, cancellationToken: CancellationToken.None));
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     private const string DeferSql = "UPDATE _vd_deliveries SET next_attempt_at = @next, last_error = @reason WHERE id = @id AND status = 'pending'";
