@@ -147,9 +147,12 @@ public sealed class IncidentBrowserTests(BrowserFixture browser)
         await FillAsync(page, "pm-summary", "anthropic returned 5xx for 4 minutes");
         await FillAsync(page, "pm-impact", "generations failed on pro and free");
         await FillAsync(page, "pm-root-cause", "upstream capacity");
-        await page.Locator("[data-testid=pm-status]").GetByText("published", new() { Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=pm-status]").GetByText("in review", new() { Exact = true }).ClickAsync();
         await page.Locator("[data-testid=pm-save]").ClickAsync();
         var board = host.Services.GetRequiredService<IIncidentBoard>();
+        await WaitUntilAsync(async () => (await board.GetAsync(number, default))?.Postmortem?.Status == PostmortemStatus.InReview, "the postmortem is in review");
+        await page.Locator("[data-testid=pm-status]").GetByText("published", new() { Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=pm-save]").ClickAsync();
         await WaitUntilAsync(async () => (await board.GetAsync(number, default))?.Postmortem?.Status == PostmortemStatus.Published, "the postmortem is published");
 
         await page.Locator("[data-testid=action-close]").ClickAsync();
@@ -161,7 +164,7 @@ public sealed class IncidentBrowserTests(BrowserFixture browser)
         var steps = audit.Entries.Reverse().Where(e => e.Outcome == CommandOutcome.Ok).ToList();
         Assert.Equal(("incident.detect", ActorKind.System), (steps[0].Action, steps[0].ActorKind));
         Assert.Equal(
-            ["incident.acknowledge", "incident.update", "incident.resolve", "incident.postmortem", "incident.close"],
+            ["incident.acknowledge", "incident.update", "incident.resolve", "incident.postmortem", "incident.postmortem", "incident.close"],
             steps.Where(e => e.ActorKind != ActorKind.System).Select(e => e.Action));
         Assert.All(steps.Where(e => e.ActorKind != ActorKind.System), e => Assert.Contains("oncall", e.ActorName, StringComparison.Ordinal));
 

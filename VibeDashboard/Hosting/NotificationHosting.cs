@@ -21,7 +21,10 @@ public static class NotificationHosting
     {
         VibeDashboardHosting.AddOptions<NotificationOptions>(services, configuration, NotificationOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidation>());
-        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("VibeDashboard-Webhooks/1"));
+        // Redirects are not followed: HttpClient would repeat the POST as a bodiless, unsigned GET and count its 200
+        // as delivered. A 3xx is a failed attempt like any other non-2xx answer.
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("VibeDashboard-Webhooks/1"))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Outbox>();
         services.TryAddSingleton<DeliveryLog>();

@@ -4,7 +4,7 @@ using VibeDashboard.Operations.Incidents;
 
 namespace VibeDashboard.Tests.Operations.Incidents;
 
-/// <summary>Issue 10 adversary findings (expected to fail until fixed).</summary>
+/// <summary>What an adversarial tester of the board found, kept as tests: each is refused with a reason now.</summary>
 public sealed class AdversaryIncidentTests : IAsyncLifetime
 {
     private readonly IncidentHarness _h = new();
@@ -40,5 +40,28 @@ public sealed class AdversaryIncidentTests : IAsyncLifetime
         await _h.OkAsync(new IncidentActionCommand(a.Number, new IncidentAction.MarkDuplicate(b.Number)) { ExpectedVersion = a.Version });
         var cycle = await _h.SendAsync(new IncidentActionCommand(b.Number, new IncidentAction.MarkDuplicate(a.Number)) { ExpectedVersion = b.Version });
         Assert.Equal(CommandOutcome.Invalid, cycle.Outcome);
+    }
+
+    [Fact]
+    public async Task A_postmortem_is_reviewed_before_it_is_published()
+    {
+        var incident = await _h.DeclareAsync(Severity.Sev2);
+
+        var straight = await _h.SendAsync(new SavePostmortemCommand(incident.Number, "s", "i", "r", null, PostmortemStatus.Published) { ExpectedVersion = incident.Version });
+        Assert.Equal(CommandOutcome.Invalid, straight.Outcome);
+        Assert.Contains("in_review first", straight.Error);
+
+        incident = await _h.OkAsync(new SavePostmortemCommand(incident.Number, "s", "i", "r", null, PostmortemStatus.InReview) { ExpectedVersion = incident.Version });
+        await _h.OkAsync(new SavePostmortemCommand(incident.Number, "s", "i", "r", null, PostmortemStatus.Published) { ExpectedVersion = incident.Version });
+        Assert.Equal(PostmortemStatus.Published, (await _h.DetailAsync(incident.Number)).Postmortem!.Status);
+    }
+
+    [Fact]
+    public async Task A_title_with_an_escape_sequence_is_refused()
+    {
+        var result = await _h.SendAsync(new DeclareIncidentCommand(IncidentClass.Unclassified, "pay\u001b[31mments", Severity.Sev4));
+
+        Assert.Equal(CommandOutcome.Invalid, result.Outcome);
+        Assert.Equal("title: control characters are not allowed", result.Error);
     }
 }

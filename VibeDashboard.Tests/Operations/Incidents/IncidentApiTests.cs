@@ -85,17 +85,20 @@ public sealed class IncidentApiTests : IAsyncLifetime
     {
         using var client = await _app.CreateClientAsAsync(DashboardRole.Operator);
         var incident = await DeclareAsync(client, "SEV2");
-        incident = await ObjectAsync(await ActAsync(client, incident, "acknowledge", new { owner = "olivia", nextUpdateAt = "2099-01-01T00:30:00Z" }));
+        incident = await ObjectAsync(await ActAsync(client, incident, "acknowledge", new { owner = "olivia", nextUpdateAt = Iso(DateTimeOffset.UtcNow.AddMinutes(30)) }));
         Assert.Equal("investigating", incident["status"]!.GetValue<string>());
         Assert.Equal("olivia", incident["owner"]!.GetValue<string>());
-        incident = await ObjectAsync(await ActAsync(client, incident, "update", new { message = "Failing over", status = "identified", eta = "2099-01-01T02:00:00+01:00", nextUpdateAt = "2099-01-01T01:00:00Z" }));
-        Assert.Equal("2099-01-01T01:00:00+00:00", incident["eta"]!.GetValue<string>());
+        // Sent with an offset, returned in UTC.
+        var eta = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds());
+        incident = await ObjectAsync(await ActAsync(client, incident, "update", new { message = "Failing over", status = "identified", eta = Iso(eta.ToOffset(TimeSpan.FromHours(1))), nextUpdateAt = Iso(DateTimeOffset.UtcNow.AddHours(1)) }));
+        Assert.Equal(eta.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture), incident["eta"]!.GetValue<string>());
         incident = await ObjectAsync(await ActAsync(client, incident, "severity", new { severity = "SEV1" }));
         incident = await ObjectAsync(await ActAsync(client, incident, "checklist", new { index = 0, done = true }));
         incident = await ObjectAsync(await ActAsync(client, incident, "resolve", new { message = "Back to normal" }));
 
         var refused = await ProblemAsync(await ActAsync(client, incident, "close"), HttpStatusCode.BadRequest);
         Assert.Contains("published postmortem", refused);
+        incident = await ObjectAsync(await ActAsync(client, incident, "postmortem", new { summary = "Edge TLS", impact = "12% of pro", rootCause = "No canary", status = "in_review" }));
         incident = await ObjectAsync(await ActAsync(client, incident, "postmortem", new { summary = "Edge TLS", impact = "12% of pro", rootCause = "No canary", status = "published" }));
         incident = await ObjectAsync(await ActAsync(client, incident, "follow-ups", new { title = "Canary edge config", owner = "edge", due = "2026-12-20", kind = "automated_mitigation" }));
         incident = await ObjectAsync(await ActAsync(client, incident, "close"));
@@ -190,4 +193,7 @@ public sealed class IncidentApiTests : IAsyncLifetime
         Assert.Contains("only a dead delivery", await ProblemAsync(await admin.PostAsync($"/api/deliveries/{id}/retry", null), HttpStatusCode.BadRequest));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/deliveries/{Guid.NewGuid()}/retry", null)).StatusCode);
     }
+
+    /// <summary>A time as the API takes it: ISO 8601 with its offset, to the second.</summary>
+    private static string Iso(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 }

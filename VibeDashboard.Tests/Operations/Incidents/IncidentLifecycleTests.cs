@@ -124,4 +124,40 @@ public sealed class IncidentLifecycleTests
         Assert.Equal("\"historical\"", JsonSerializer.Serialize(IncidentSource.Historical));
         Assert.Equal(IncidentClass.SandboxInstability, JsonSerializer.Deserialize<IncidentClass>("\"sandbox_instability\""));
     }
+
+    [Fact]
+    public void A_resolved_sev1_can_be_neither_declined_nor_lowered_to_skip_its_postmortem()
+    {
+        var resolved = Step(Step(Detected(Severity.Sev1), new IncidentAction.Acknowledge("dana")), new IncidentAction.Resolve());
+
+        Assert.Contains("only an incident still being worked on can be declined", Refusal(resolved, new IncidentAction.Decline("not real")));
+        Assert.Contains("keeps that severity", Refusal(resolved, new IncidentAction.ChangeSeverity(Severity.Sev4)));
+        Assert.Contains("published postmortem", Refusal(resolved, new IncidentAction.Close()));
+        // Raising it, or lowering it while still being worked on, is fine.
+        Assert.Equal(Severity.Sev3, Step(Detected(Severity.Sev1), new IncidentAction.ChangeSeverity(Severity.Sev3)).Severity);
+        Assert.Equal("severity: incident 7 is SEV1 already", Refusal(resolved, new IncidentAction.ChangeSeverity(Severity.Sev1)));
+    }
+
+    [Fact]
+    public void An_eta_in_the_past_and_a_next_update_months_away_are_refused()
+    {
+        var now = _time.GetUtcNow();
+        var acknowledged = Step(Detected(), new IncidentAction.Acknowledge("dana"));
+
+        Assert.Equal("eta: must be in the future", Refusal(acknowledged, new IncidentAction.Update("x", Eta: now.AddMinutes(-1))));
+        Assert.Equal("nextUpdateAt: at most 7 days ahead", Refusal(acknowledged, new IncidentAction.Update("x", NextUpdateAt: now.AddDays(30))));
+        Assert.Equal("nextUpdateAt: at most 7 days ahead", Refusal(Detected(), new IncidentAction.Acknowledge("dana", now.AddYears(7000))));
+        Assert.Equal(now.AddDays(7), Step(acknowledged, new IncidentAction.Update("x", NextUpdateAt: now.AddDays(7))).NextUpdateAt);
+    }
+
+    [Fact]
+    public void Resolving_an_unacknowledged_incident_acknowledges_it_then()
+    {
+        _time.Advance(TimeSpan.FromMinutes(12));
+
+        var resolved = Step(Detected(), new IncidentAction.Resolve());
+
+        Assert.Equal(_time.GetUtcNow(), resolved.AcknowledgedAt);
+        Assert.Equal(_time.GetUtcNow(), resolved.ResolvedAt);
+    }
 }

@@ -152,8 +152,8 @@ public sealed class IncidentReconcilerTests : IAsyncLifetime
         _h.Time.Advance(TimeSpan.FromMinutes(10));
         await ReconcileAsync(false, Outage(started, Now.AddMinutes(-1)));
         reopened = Assert.Single(await AllAsync());
-        reopened = await _h.OkAsync(new IncidentActionCommand(reopened.Number, new IncidentAction.Resolve()) { ExpectedVersion = reopened.Version });
         reopened = await _h.OkAsync(new IncidentActionCommand(reopened.Number, new IncidentAction.ChangeSeverity(Severity.Sev3)) { ExpectedVersion = reopened.Version });
+        reopened = await _h.OkAsync(new IncidentActionCommand(reopened.Number, new IncidentAction.Resolve()) { ExpectedVersion = reopened.Version });
         await _h.OkAsync(new IncidentActionCommand(reopened.Number, new IncidentAction.Close()) { ExpectedVersion = reopened.Version });
         _h.Time.Advance(TimeSpan.FromMinutes(5));
         await ReconcileAsync(false, Outage(started, null));

@@ -383,6 +383,46 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receiver_trickling_a_huge_error_body_holds_the_pass_no_longer_than_the_timeout_and_others_still_get_theirs()
+    {
+        await using var harness = Harness(new()
+        {
+            ["Notifications:RequestTimeout"] = "00:00:01",
+            ["Notifications:Webhooks:1:Name"] = "chat",
+            ["Notifications:Webhooks:1:Url"] = _receiver.UrlFor("chat"),
+            ["Notifications:Webhooks:1:Events:0"] = "incident.*",
+        });
+        _receiver.Answer("ops", WebhookReceiver.Trickle);
+        await harness.PublishAsync("incident.created", "incident:7");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = await harness.RunOnceAsync();
+
+        // Both deliveries were tried in the one pass: the trickling receiver did not hold the other webhook's.
+        Assert.Equal(DispatchKind.Failed, outcomes.Single(o => o.Webhook == "ops").Kind);
+        Assert.Equal(DispatchKind.Delivered, outcomes.Single(o => o.Webhook == "chat").Kind);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), $"the pass took {started.Elapsed}");
+        var failed = (await harness.Deliveries.ListAsync()).Single(d => d.Webhook == "ops");
+        Assert.Equal(500, failed.LastStatus);
+        Assert.True(failed.LastError!.Length < 400, $"the error keeps {failed.LastError.Length} characters");
+    }
+
+    [Fact]
+    public async Task A_redirect_is_a_failed_attempt_and_is_not_followed()
+    {
+        await using var harness = Harness();
+        _receiver.Answer("ops", 302);
+        await harness.PublishAsync("incident.created", "incident:7");
+
+        Assert.Equal(DispatchKind.Failed, Assert.Single(await harness.RunOnceAsync()).Kind);
+
+        var delivery = Assert.Single(await harness.Deliveries.ListAsync());
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal(302, delivery.LastStatus);
+        Assert.Single(_receiver.Requests);
+    }
+
+    [Fact]
     public async Task A_delivery_to_a_webhook_no_longer_configured_goes_dead()
     {
         await using (var before = Harness())

@@ -21,6 +21,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>An answer that never comes (the request hangs until the client gives up).</summary>
     public const int Hang = -1;
 
+    /// <summary>Answers 500 announcing a 100 MB body, then sends one byte a second (a receiver that traps its callers).</summary>
+    public const int Trickle = -2;
+
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<ReceivedRequest> Requests => _requests.ToArray();
@@ -49,12 +52,40 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return;
             }
 
+            if (status == Trickle)
+            {
+                receiver._requests.Enqueue(new ReceivedRequest(name, buffer.ToArray(), new Dictionary<string, string>(), 500));
+                context.Response.StatusCode = 500;
+                context.Response.ContentLength = 100_000_000;
+                try
+                {
+                    while (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        await context.Response.Body.WriteAsync("x"u8.ToArray(), context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The sender gave up reading: what this mode is for.
+                }
+
+                context.Abort();
+                return;
+            }
+
             receiver._requests.Enqueue(new ReceivedRequest(
                 name,
                 buffer.ToArray(),
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 status));
             context.Response.StatusCode = status;
+            if (status is >= 300 and < 400)
+            {
+                context.Response.Headers.Location = "/elsewhere";
+            }
+
             if (status >= 400)
             {
                 await context.Response.WriteAsync($"receiver says {status}");

@@ -21,13 +21,36 @@ public static class IncidentEvents
     public const string PostmortemPublished = "incident.postmortem_published";
 }
 
+/// <summary>Rules the handlers check against other rows (the lifecycle sees one incident only).</summary>
+internal static class IncidentRules
+{
+    /// <summary>
+    /// Null when <paramref name="of"/> can absorb a duplicate: it exists and is neither declined nor itself a
+    /// duplicate (merging into a duplicate would build chains and, one step later, cycles that nobody owns).
+    /// </summary>
+    public static async Task<string?> DuplicateTargetProblemAsync(CommandContext context, long of, CancellationToken cancellationToken)
+    {
+        var target = await IncidentStore.GetAsync(context.Connection, context.Transaction, of, cancellationToken);
+        return target?.ToSummary() switch
+        {
+            null => $"of: there is no incident {of}",
+            { Status: IncidentStatus.Duplicate, DuplicateOf: var root } => $"of: incident {of} is itself a duplicate of incident {root}: mark this one a duplicate of {root}",
+            { Status: IncidentStatus.Declined } => $"of: incident {of} was declined: it cannot take duplicates",
+            _ => null,
+        };
+    }
+
+    public static string PostmortemReviewFirst(long number) =>
+        $"status: the postmortem of incident {number} is reviewed before it is published: save it as in_review first";
+}
+
 /// <summary><c>incident.declare</c>: a manual incident in triage, owned by the class's rota unless someone is named.</summary>
 public sealed class DeclareIncidentHandler(IncidentWriter writer, IncidentRunbooks runbooks) : ICommandHandler<DeclareIncidentCommand, IncidentSummary>
 {
     public string? Validate(DeclareIncidentCommand command) =>
         (Enum.IsDefined(command.Class) ? null : "class: use provider_outage, sandbox_instability, migration_regression, auth_policy_failure or unclassified")
         ?? (Enum.IsDefined(command.Severity) ? null : "severity: use SEV1, SEV2, SEV3 or SEV4")
-        ?? IncidentWriter.Text(command.Title, "title", IncidentWriter.MaxTitleLength)
+        ?? IncidentWriter.Title(command.Title)
         ?? (command.Key is { Length: > 0 } ? IncidentWriter.Name(command.Key, "key") : null)
         ?? IncidentWriter.Name(command.Owner, "owner", required: false)
         ?? IncidentWriter.Text(command.Message, "message", IncidentLifecycle.MaxTextLength, required: false);
@@ -110,6 +133,17 @@ public sealed class IncidentActionHandler(IncidentWriter writer) : ICommandHandl
             {
                 return CommandEffect<IncidentSummary>.Invalid($"incident {command.Number}'s postmortem is published already");
             }
+
+            if (postmortem.Status != PostmortemStatus.InReview)
+            {
+                return CommandEffect<IncidentSummary>.Invalid(IncidentRules.PostmortemReviewFirst(command.Number));
+            }
+        }
+
+        if (command.Step is IncidentAction.MarkDuplicate { Of: var of } && of != command.Number
+            && await IncidentRules.DuplicateTargetProblemAsync(context, of, cancellationToken) is { } problem)
+        {
+            return CommandEffect<IncidentSummary>.Invalid(problem);
         }
 
         var transition = IncidentLifecycle.Apply(beforeState, command.Step, context.Now);
@@ -237,6 +271,11 @@ public sealed class SavePostmortemHandler(IncidentWriter writer) : ICommandHandl
             return CommandEffect<IncidentSummary>.Invalid($"status: the postmortem of incident {command.Number} is published; it cannot go back to {IncidentWire.Name(command.Status)}");
         }
 
+        if (command.Status == PostmortemStatus.Published && existing?.Status is not (PostmortemStatus.InReview or PostmortemStatus.Published))
+        {
+            return CommandEffect<IncidentSummary>.Invalid(IncidentRules.PostmortemReviewFirst(command.Number));
+        }
+
         if (command.Status == PostmortemStatus.Published && (string.IsNullOrWhiteSpace(command.Impact) || string.IsNullOrWhiteSpace(command.RootCause)))
         {
             return CommandEffect<IncidentSummary>.Invalid(string.IsNullOrWhiteSpace(command.Impact) ? "impact: required to publish" : "rootCause: required to publish");
@@ -293,7 +332,7 @@ public sealed class SavePostmortemHandler(IncidentWriter writer) : ICommandHandl
 public sealed class AddFollowUpHandler(IncidentWriter writer) : ICommandHandler<AddFollowUpCommand, IncidentSummary>
 {
     public string? Validate(AddFollowUpCommand command) =>
-        IncidentWriter.Text(command.Title, "title", IncidentWriter.MaxTitleLength)
+        IncidentWriter.Title(command.Title)
         ?? IncidentWriter.Name(command.Owner, "owner")
         ?? (Enum.IsDefined(command.Kind) ? null : "kind: use automated_test, automated_mitigation or runbook_change");
 

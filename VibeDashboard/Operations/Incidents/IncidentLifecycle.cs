@@ -113,6 +113,9 @@ public static class IncidentLifecycle
     /// <summary>When an acknowledgement names no next update, one is due this long after it.</summary>
     public static readonly TimeSpan DefaultUpdateInterval = TimeSpan.FromMinutes(30);
 
+    /// <summary>A next update further ahead than this would hide an overdue one: a status update is due at least weekly.</summary>
+    public static readonly TimeSpan MaxUpdateInterval = TimeSpan.FromDays(7);
+
     /// <summary>The longest text a message, reason or owner may have (the "oversize text").</summary>
     public const int MaxTextLength = 20_000;
 
@@ -128,7 +131,7 @@ public static class IncidentLifecycle
             IncidentAction.Acknowledge a => Acknowledge(state, a, now),
             IncidentAction.Assign a => Text(a.Owner, "owner") ?? (object)(state with { Owner = a.Owner.Trim() }),
             IncidentAction.Update u => Update(state, u, now),
-            IncidentAction.ChangeSeverity s => state with { Severity = s.Severity },
+            IncidentAction.ChangeSeverity s => ChangeSeverity(state, s),
             IncidentAction.Resolve r => Resolve(state, r, now),
             IncidentAction.Reopen r => Reopen(state, r),
             IncidentAction.Decline d => Decline(state, d, now),
@@ -163,9 +166,9 @@ public static class IncidentLifecycle
             return $"incident {state.Number} is {state.Status.Name()}: reopen it first";
         }
 
-        if (a.NextUpdateAt is { } due && due <= now)
+        if (NextUpdateProblem(a.NextUpdateAt, now) is { } late)
         {
-            return "nextUpdateAt: must be in the future";
+            return late;
         }
 
         return state with
@@ -189,15 +192,20 @@ public static class IncidentLifecycle
             return $"status: an update moves between triage, investigating, identified and monitoring; {status.Name()} is its own action";
         }
 
+        if (u.Eta is { } eta && eta <= now)
+        {
+            return "eta: must be in the future";
+        }
+
         if (!state.Status.IsActive() && u.Status is null)
         {
             // A note on a resolved incident is allowed: it stays resolved.
             return state with { Eta = u.Eta ?? state.Eta };
         }
 
-        if (u.NextUpdateAt is { } due && due <= now)
+        if (NextUpdateProblem(u.NextUpdateAt, now) is { } late)
         {
-            return "nextUpdateAt: must be in the future";
+            return late;
         }
 
         if (u.Status is not null && !state.Status.IsActive())
@@ -227,9 +235,11 @@ public static class IncidentLifecycle
             return $"incident {state.Number} is {state.Status.Name()}: only an active incident can be resolved";
         }
 
+        // Whoever resolves an incident nobody acknowledged has acknowledged it too (MTTA is then the time to resolve).
         return state with
         {
             Status = IncidentStatus.Resolved,
+            AcknowledgedAt = state.AcknowledgedAt ?? now,
             ResolvedAt = now,
             MitigatedAt = state.MitigatedAt ?? now,
             NextUpdateAt = null,
@@ -251,8 +261,25 @@ public static class IncidentLifecycle
         return state with { Status = IncidentStatus.Investigating, ResolvedAt = null };
     }
 
+    // Declining says it was never an incident: once resolved it was one (and a SEV1/SEV2 owes its postmortem).
     private static object Decline(IncidentState state, IncidentAction.Decline d, DateTimeOffset now) =>
-        Text(d.Reason, "reason") ?? (object)(state with { Status = IncidentStatus.Declined, EndedAt = now, NextUpdateAt = null });
+        Text(d.Reason, "reason")
+        ?? (state.Status.IsActive()
+            ? (object)(state with { Status = IncidentStatus.Declined, EndedAt = now, NextUpdateAt = null })
+            : $"incident {state.Number} is {state.Status.Name()}: only an incident still being worked on can be declined");
+
+    // Lowering a resolved SEV1/SEV2 would let it close without its postmortem: reopen it first if it was less severe.
+    private static object ChangeSeverity(IncidentState state, IncidentAction.ChangeSeverity s) =>
+        s.Severity == state.Severity ? $"severity: incident {state.Number} is {state.Severity.Name()} already"
+        : state.Status == IncidentStatus.Resolved && state.Severity <= Incidents.Severity.Sev2 && s.Severity > Incidents.Severity.Sev2
+            ? $"severity: incident {state.Number} was resolved as {state.Severity.Name()}; it keeps that severity (and needs its postmortem) unless it is reopened"
+            : (object)(state with { Severity = s.Severity });
+
+    private static string? NextUpdateProblem(DateTimeOffset? due, DateTimeOffset now) =>
+        due is not { } at ? null
+        : at <= now ? "nextUpdateAt: must be in the future"
+        : at > now + MaxUpdateInterval ? $"nextUpdateAt: at most {MaxUpdateInterval.TotalDays:0} days ahead"
+        : null;
 
     private static object Duplicate(IncidentState state, IncidentAction.MarkDuplicate d, DateTimeOffset now) =>
         d.Of == state.Number

@@ -175,10 +175,10 @@ public static partial class IncidentRequests
     }
 
     /// <summary>ISO 8601 with a date, hours and minutes, optional seconds and fraction, and an explicit offset; returned in UTC.</summary>
-    public static bool TryTime(string text, out DateTimeOffset time)
+    public static bool TryTime(string? text, out DateTimeOffset time)
     {
         time = default;
-        if (!IsoTime().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        if (text is null || !IsoTime().IsMatch(text) || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
             return false;
         }
@@ -187,12 +187,19 @@ public static partial class IncidentRequests
         return true;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    // \z, not $: "$" would also match before a trailing newline.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})\z")]
     private static partial Regex IsoTime();
 
     /// <summary>A wire name (<c>SEV2</c>, <c>provider_outage</c>); numbers are not names.</summary>
-    private static bool TryEnum<T>(string text, out T value) where T : struct, Enum
+    private static bool TryEnum<T>(string? text, out T value) where T : struct, Enum
     {
+        if (text is null)
+        {
+            value = default;
+            return false;
+        }
+
         value = default;
         if (text.Length == 0 || char.IsDigit(text[0]) || text[0] == '-')
         {
@@ -252,7 +259,24 @@ public static partial class IncidentRequests
         }
 
         public string? String(string name, bool required = false) =>
-            Read(name, required, e => e.ValueKind == JsonValueKind.String ? e.GetString() : Fail<string>($"{name}: must be a string"));
+            Read(name, required, e => e.ValueKind != JsonValueKind.String ? Fail<string>($"{name}: must be a string")
+                : StringOf(e) ?? Fail<string>($"{name}: is not valid text (it holds a lone UTF-16 surrogate)"));
+
+        /// <summary>
+        /// The string's value, or null when it cannot be one: JSON may escape half of a surrogate pair
+        /// (<c>\ud800</c>), which .NET refuses to decode.
+        /// </summary>
+        private static string? StringOf(JsonElement element)
+        {
+            try
+            {
+                return element.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        }
 
         public long? Long(string name, bool required = false) =>
             Read(name, required, e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var v) ? v : Fail<long?>($"{name}: must be a whole number"));
@@ -261,17 +285,17 @@ public static partial class IncidentRequests
             Read<bool?>(name, false, e => e.ValueKind is JsonValueKind.True or JsonValueKind.False ? e.GetBoolean() : Fail<bool?>($"{name}: must be true or false"));
 
         public DateTimeOffset? Time(string name) =>
-            Read(name, false, e => e.ValueKind == JsonValueKind.String && TryTime(e.GetString()!, out var t)
+            Read(name, false, e => e.ValueKind == JsonValueKind.String && TryTime(StringOf(e), out var t)
                 ? t
                 : Fail<DateTimeOffset?>($"{name}: must be an ISO 8601 time with an offset, such as 2026-12-01T03:00:00Z"));
 
         public DateOnly? Date(string name) =>
-            Read(name, false, e => e.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(e.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            Read(name, false, e => e.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(StringOf(e), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
                 ? d
                 : Fail<DateOnly?>($"{name}: must be a date, yyyy-MM-dd"));
 
         public T? Enum<T>(string name, bool required, string choices) where T : struct, System.Enum =>
-            Read(name, required, e => e.ValueKind == JsonValueKind.String && TryEnum<T>(e.GetString()!, out var v) ? v : Fail<T?>($"{name}: use {choices}"));
+            Read(name, required, e => e.ValueKind == JsonValueKind.String && TryEnum<T>(StringOf(e), out var v) ? v : Fail<T?>($"{name}: use {choices}"));
 
         private TValue? Read<TValue>(string name, bool required, Func<JsonElement, TValue?> read)
         {

@@ -93,6 +93,10 @@ public sealed class IncidentWriter(Outbox outbox)
         : value.Length > max ? $"{field}: at most {max:N0} characters"
         : null;
 
+    /// <summary>A title is one line of text: no control characters (a newline or an escape sequence would break every list it is in).</summary>
+    internal static string? Title(string? value, string field = "title") =>
+        Text(value, field, MaxTitleLength) ?? (value!.Any(char.IsControl) ? $"{field}: control characters are not allowed" : null);
+
     internal static string? Name(string? value, string field, bool required = true) =>
         Text(value, field, MaxNameLength, required) ?? (value is not null && value.Any(char.IsControl) ? $"{field}: control characters are not allowed" : null);
 }

@@ -256,17 +256,45 @@ public sealed class WebhookDispatcher : BackgroundService
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 
-    private static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The longest excerpt of a refusing receiver's body kept as the delivery's error.</summary>
+    private const int ExcerptChars = 300;
+
+    /// <summary>
+    /// The start of a refusing receiver's body, for the error. Read from the stream, at most a few hundred bytes and
+    /// within RequestTimeout: a receiver that answers 500 with a huge or trickling body must not hold the pass (and
+    /// every other webhook's deliveries behind it), nor fill memory.
+    /// </summary>
+    private async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Value.RequestTimeout);
+        var buffer = new byte[ExcerptChars * 4];
+        var read = 0;
         try
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            return text.Length > 300 ? text[..300] + "…" : text;
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            while (read < buffer.Length)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The body trickled: keep what arrived in time.
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return "";
+            // The body broke off: keep what arrived.
         }
+
+        var text = System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+        return text.Length > ExcerptChars ? text[..ExcerptChars] + "…" : read == buffer.Length ? text + "…" : text;
     }
 
     private ResiliencePipeline<HttpResponseMessage> BreakerFor(string url) =>
