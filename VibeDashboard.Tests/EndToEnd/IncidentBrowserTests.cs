@@ -227,10 +227,10 @@ public sealed class IncidentBrowserTests(BrowserFixture browser)
         await CloseDrawerIfOpenAsync(page);
 
         await Expect(page.Locator("[data-testid=incident-card]")).ToHaveCountAsync(1);
+        // Columns stack: each is (nearly) the page's width — once the layout has settled after the resize (the
+        // drawer's slide is a transition).
+        await WaitUntilAsync(async () => (await page.Locator("[data-testid=board-column]").First.BoundingBoxAsync())!.Width > 300, "columns stack to (nearly) the width of a 390 px page");
         Assert.False(await ScrollsSidewaysAsync(page), "the board scrolls sideways at 390 px");
-        // Columns stack: each is (nearly) the page's width.
-        var column = await page.Locator("[data-testid=board-column]").First.BoundingBoxAsync();
-        Assert.True(column!.Width > 300, $"a column is {column.Width} px wide at 390 px");
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "incidents-390.png"), FullPage = true });
 
