@@ -137,10 +137,6 @@ public sealed partial class Deliveries : IAsyncDisposable
         _ => StateTone.Warning,
     };
 
-    private static string Toggle(bool on) => on ? "vd-toggle vd-toggle-on" : "vd-toggle";
-
-    private static string Pressed(bool on) => on ? "true" : "false";
-
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();

@@ -144,10 +144,6 @@ public sealed partial class Incidents : IAsyncDisposable
         }
     }
 
-    private static string Toggle(bool on) => on ? "vd-toggle vd-toggle-on" : "vd-toggle";
-
-    private static string Pressed(bool on) => on ? "true" : "false";
-
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
