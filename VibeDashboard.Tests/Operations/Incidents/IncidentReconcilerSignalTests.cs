@@ -102,6 +102,22 @@ public sealed class IncidentReconcilerSignalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_full_pass_whose_only_episode_of_the_key_is_days_earlier_still_clears_the_live_signal()
+    {
+        await ReconcileAsync(false, Outage(Now.AddMinutes(-20), null));
+        var live = await OnlyAsync();
+
+        var old = Now.AddDays(-4);
+        await ReconcileAsync(true, Outage(old, old.AddMinutes(50)));
+
+        var all = await _h.Board.ListAsync(new IncidentQuery(IncidentListStatus.All), CancellationToken.None);
+        var cleared = Assert.Single(all, i => i.Number == live.Number);
+        Assert.False(cleared.Signal!.Active);
+        var history = Assert.Single(all, i => i.Number != live.Number);
+        Assert.Equal((IncidentSource.Historical, old), (history.Source, history.StartedAt));
+    }
+
+    [Fact]
     public async Task A_partial_pass_without_the_episode_leaves_the_signal_active()
     {
         await ReconcileAsync(false, Outage(Now.AddMinutes(-20), null));

@@ -78,7 +78,8 @@ internal static class IncidentMatching
     public static bool Within(DetectedEpisode episode, DateTimeOffset from, DateTimeOffset to) =>
         episode.StartedAt <= to && (episode.ClearedAt is not { } cleared || cleared >= from);
 
-    private static bool Touches(IncidentRow row, DetectedEpisode episode, TimeSpan gap)
+    /// <summary>Whether the episode is (part of) the signal the incident shows: their spans overlap or lie less than <paramref name="gap"/> apart.</summary>
+    public static bool Touches(IncidentRow row, DetectedEpisode episode, TimeSpan gap)
     {
         var rowStart = row.SignalStartedAt!.Value;
         var rowEnd = row.SignalClearedAt ?? long.MaxValue;

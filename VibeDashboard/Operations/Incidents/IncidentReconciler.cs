@@ -74,17 +74,19 @@ public sealed class IncidentReconciler(
     }
 
     /// <summary>
-    /// A full-history pass sees every episode the data holds. An open incident whose signal is still active but whose
-    /// (class, key) has no episode in it lost its data (a real import replaced the demo's, or the history was
-    /// rewritten): nothing would ever clear it, so it is marked cleared at the pass's end. Closed and historical
-    /// incidents are records and are left as they are; a partial pass proves nothing and touches none.
+    /// A full-history pass sees every episode the data holds. An open incident whose signal is still active but which
+    /// no episode of its (class, key) explains (none overlaps its signal or lies within ReopenWithin of it) lost its
+    /// data — a real import replaced the demo's, or the history was rewritten: nothing would ever clear it, so it is
+    /// marked cleared at the pass's end. Closed and historical incidents are records and are left as they are; a
+    /// partial pass proves nothing and touches none.
     /// </summary>
     private async Task ClearGoneAsync(DetectionResult result, IReadOnlyList<IncidentRow> incidents, CancellationToken cancellationToken)
     {
-        var present = result.Episodes.Select(e => (IncidentWire.Name(e.Class), e.Key)).ToHashSet();
+        var gap = options.Value.Rules.ReopenWithin;
+        var byClassKey = result.Episodes.ToLookup(e => (IncidentWire.Name(e.Class), e.Key));
         foreach (var row in incidents.Where(r => r.HasSignal && r.SignalActive == 1 && !IncidentMatching.IsTerminal(r)
                                                  && r.Source != IncidentWire.Name(IncidentSource.Historical)
-                                                 && !present.Contains((r.Class, r.IncidentKey))))
+                                                 && !byClassKey[(r.Class, r.IncidentKey)].Any(e => IncidentMatching.Touches(r, e, gap))))
         {
             var command = new SignalGoneCommand(row.Number, result.To)
             {

@@ -7,7 +7,7 @@ namespace VibeDashboard.Operations.Incidents.Detection;
 public sealed class MinuteCounts(long baseMinute)
 {
     // A day past the evaluation time is kept (a clock a little ahead); anything later is not counted.
-    private const int MaxMinutes = (int)(DetectionData.MaxHistoryMinutes + (24 * 60));
+    internal const int MaxMinutes = (int)(DetectionData.MaxHistoryMinutes + (24 * 60));
 
     private long[] _total = new long[1024];
     private long[] _failed = new long[1024];
@@ -135,7 +135,7 @@ public sealed class DetectionData(long baseMinute)
     /// slot. With a free slot (<paramref name="adopt"/>: an append read) a new key takes it; without one, its failures
     /// are counted and, once they exceed the weakest tracked provider's, <see cref="NeedsRerank"/> is set.
     /// </summary>
-    public MinuteCounts? AdmitProvider(string raw, long failed, bool adopt)
+    public MinuteCounts? AdmitProvider(string raw, long minute, long failed, bool adopt)
     {
         var key = DetectionKeys.Key(raw, DetectionKeys.MaxProviderLength);
         if (!Providers.ContainsKey(key))
@@ -147,7 +147,9 @@ public sealed class DetectionData(long baseMinute)
 
             if (Providers.Count >= MaxProviders)
             {
-                if (failed > 0 && (_pendingFailures.ContainsKey(key) || _pendingFailures.Count < MaxPendingProviders))
+                // Only failures the counts would hold (as the full read's ranking counts them), so a re-rank always admits the newcomer.
+                if (failed > 0 && minute >= BaseMinute && minute < CountedUntilMinute
+                    && (_pendingFailures.ContainsKey(key) || _pendingFailures.Count < MaxPendingProviders))
                 {
                     var pending = _pendingFailures[key] = _pendingFailures.GetValueOrDefault(key) + failed;
                     NeedsRerank |= pending > Providers.Values.Min(p => p.FailedSum);
@@ -172,6 +174,9 @@ public sealed class DetectionData(long baseMinute)
     }
 
     public long BaseMinute { get; } = baseMinute;
+
+    /// <summary>One past the last minute counts can hold (a day past a full history): later rows are not counted.</summary>
+    public long CountedUntilMinute => BaseMinute + MinuteCounts.MaxMinutes;
 
     /// <summary>llm_call per provider: calls and failed calls.</summary>
     public Dictionary<string, MinuteCounts> Providers { get; } = new(StringComparer.Ordinal);

@@ -49,7 +49,7 @@ internal static class DetectionReader
             AppliedMigrations = hasMigrations ? await MigrationNamesAsync(connection, transaction, cancellationToken) : null,
         };
 
-        foreach (var key in await RankedProvidersAsync(connection, transaction, data.BaseMinute * MinuteMs, maxSeq, cancellationToken))
+        foreach (var key in await RankedProvidersAsync(connection, transaction, data.BaseMinute * MinuteMs, data.CountedUntilMinute * MinuteMs, maxSeq, cancellationToken))
         {
             data.Provider(key);
         }
@@ -133,16 +133,16 @@ internal static class DetectionReader
         SELECT CAST(provider AS TEXT) AS Name,
                SUM(CASE WHEN lower(CAST(status AS TEXT)) = 'error' THEN 1 ELSE 0 END) AS Failed, COUNT(*) AS Calls
         FROM ops_events
-        WHERE seq <= @upTo AND event_type = 'llm_call' AND typeof(occurred_at) = 'integer' AND occurred_at >= @from
+        WHERE seq <= @upTo AND event_type = 'llm_call' AND typeof(occurred_at) = 'integer' AND occurred_at >= @from AND occurred_at < @until
           AND provider IS NOT NULL AND CAST(provider AS TEXT) <> ''
         GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT @limit
         """;
 
     /// <summary>The <see cref="DetectionData.MaxProviders"/> provider keys to evaluate: most failed calls first, then most calls.</summary>
-    private static async Task<IReadOnlyList<string>> RankedProvidersAsync(SqliteConnection connection, SqliteTransaction transaction, long fromMs, long upToSeq, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> RankedProvidersAsync(SqliteConnection connection, SqliteTransaction transaction, long fromMs, long untilMs, long upToSeq, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(string Name, long Failed, long Calls)>(new CommandDefinition(
-            RankedProvidersSql, new { from = fromMs, upTo = upToSeq, limit = DetectionData.MaxProviders * 8 }, transaction, cancellationToken: cancellationToken));
+            RankedProvidersSql, new { from = fromMs, until = untilMs, upTo = upToSeq, limit = DetectionData.MaxProviders * 8 }, transaction, cancellationToken: cancellationToken));
         return rows
             .GroupBy(r => DetectionKeys.Key(r.Name, DetectionKeys.MaxProviderLength), StringComparer.Ordinal)
             .Select(g => (Key: g.Key, Failed: g.Sum(r => r.Failed), Calls: g.Sum(r => r.Calls)))
@@ -171,7 +171,7 @@ internal static class DetectionReader
                     // No provider: in the all-provider counts only (as the aggregator has it). An odd name is keyed by its sanitised form.
                     if (!string.IsNullOrEmpty(row.Key))
                     {
-                        data.AdmitProvider(row.Key, row.Failed, adoptProviders)?.Add(row.Minute, row.Total, row.Failed);
+                        data.AdmitProvider(row.Key, row.Minute, row.Failed, adoptProviders)?.Add(row.Minute, row.Total, row.Failed);
                     }
 
                     break;
