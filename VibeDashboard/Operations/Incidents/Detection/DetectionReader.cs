@@ -7,7 +7,8 @@ namespace VibeDashboard.Operations.Incidents.Detection;
 /// <summary>
 /// Reads the rules' inputs from the store as per-minute buckets (SQL GROUP BY), in one read transaction. Every value
 /// is cast and range-checked in SQL or here: an export may hold text where numbers belong, missing VibeSDK tables or
-/// columns, names of any length; such rows are skipped, never thrown on.
+/// columns; such rows are skipped, never thrown on. Names of any length or content are keyed by their sanitised form
+/// (<see cref="DetectionKeys"/>), never dropped: an odd name must not hide a failing provider or migration.
 /// </summary>
 internal static class DetectionReader
 {
@@ -106,8 +107,9 @@ internal static class DetectionReader
     private const string MaxAuthRowIdSql = "SELECT MAX(rowid) FROM auth_attempts";
 
     // One scan over the seq range, grouped by minute, type and key (the provider of an llm_call, the migration of a
-    // migration event, the target of a deploy: one to Cloudflare Workers is not a preview start). attrs_json is parsed only for migration events, guarded by json_valid. Statuses compare as
-    // the metrics do ('error', any case).
+    // migration event, the target of a deploy: one to Cloudflare Workers is not a preview start). attrs_json is parsed
+    // only for migration events, guarded by json_valid (Raw: the start of attrs_json, quoted when it holds no clean
+    // name). Statuses compare as the metrics do ('error', any case).
     private const string EventsSql = """
         SELECT occurred_at / 60000 AS Minute, event_type AS Type,
                CASE WHEN event_type = 'llm_call' THEN CAST(provider AS TEXT)
