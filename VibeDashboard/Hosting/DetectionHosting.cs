@@ -19,6 +19,8 @@ public static class DetectionHosting
         services.TryAddSingleton<IIncidentDetector>(sp => sp.GetRequiredService<IncidentDetector>());
         services.TryAddSingleton<DetectionCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<DetectionCoordinator>());
+        // The reconciler's "signal no longer in the data" change (IncidentReconciler, registered with the incident backend).
+        services.AddCommandHandler<SignalGoneCommand, IncidentSummary, SignalGoneHandler>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ internal enum EpisodeDecision
     /// <summary>An incident explains it and its stored signal differs: record the change.</summary>
     Update,
 
-    /// <summary>An incident explains it and already shows exactly this signal.</summary>
+    /// <summary>An incident explains it and already shows this signal's state (rule, active, start, clear time).</summary>
     Nothing,
 }
 
@@ -53,6 +53,12 @@ internal static class IncidentMatching
             ? IncidentStore.Time(stored)
             : episode.StartedAt;
 
+    /// <summary>
+    /// Whether the episode changes the signal's state: rule, active/cleared, start or clear time. The evidence alone
+    /// never counts — a live value (a burn rate, the worst ratio so far) moves every tick, and a write per tick would
+    /// bump the version each second (an operator's expectedVersion stale at once, an audit entry a second). The
+    /// evidence is refreshed together with the next state change.
+    /// </summary>
     public static bool Differs(IncidentRow row, DetectedEpisode episode)
     {
         if (!row.HasSignal)
@@ -65,15 +71,15 @@ internal static class IncidentMatching
         return next.SignalRule != row.SignalRule
             || next.SignalActive != row.SignalActive
             || next.SignalStartedAt != row.SignalStartedAt
-            || next.SignalClearedAt != row.SignalClearedAt
-            || next.SignalEvidenceJson != row.SignalEvidenceJson;
+            || next.SignalClearedAt != row.SignalClearedAt;
     }
 
     /// <summary>Whether the episode lies in [from, to] at all (a partial pass must not touch what it did not look at).</summary>
     public static bool Within(DetectedEpisode episode, DateTimeOffset from, DateTimeOffset to) =>
         episode.StartedAt <= to && (episode.ClearedAt is not { } cleared || cleared >= from);
 
-    private static bool Touches(IncidentRow row, DetectedEpisode episode, TimeSpan gap)
+    /// <summary>Whether the episode is (part of) the signal the incident shows: their spans overlap or lie less than <paramref name="gap"/> apart.</summary>
+    public static bool Touches(IncidentRow row, DetectedEpisode episode, TimeSpan gap)
     {
         var rowStart = row.SignalStartedAt!.Value;
         var rowEnd = row.SignalClearedAt ?? long.MaxValue;
@@ -85,5 +91,5 @@ internal static class IncidentMatching
 
     private static long Plus(long value, long gap) => value > long.MaxValue - gap ? long.MaxValue : value + gap;
 
-    private static bool IsTerminal(IncidentRow row) => IncidentWire.Parse<IncidentStatus>(row.Status).IsTerminal();
+    internal static bool IsTerminal(IncidentRow row) => IncidentWire.Parse<IncidentStatus>(row.Status).IsTerminal();
 }

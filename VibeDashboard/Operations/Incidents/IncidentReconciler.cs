@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Commands;
+using VibeDashboard.Operations.Incidents.Detection;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Operations.Incidents;
@@ -10,7 +11,9 @@ namespace VibeDashboard.Operations.Incidents;
 /// Turns detected episodes into incidents (<see cref="IIncidentSignalSink"/>): per episode, the incident it belongs to
 /// (<see cref="IncidentMatching"/>) gets <c>incident.signal</c> when its stored signal differs, or a new one opens
 /// with <c>incident.detect</c> — both sent through the pipeline as the system actor, so each is audited with its
-/// evidence. Nothing is sent for an episode an incident already shows exactly: the same result twice writes nothing.
+/// evidence. Nothing is sent for an episode whose state (rule, active, start, clear time) an incident already shows — evidence
+/// alone is not a change: the same result twice, or a live value moving each tick, writes nothing. A full-history
+/// pass also clears the active signal of an open incident whose (class, key) it no longer finds (<see cref="SignalGoneCommand"/>).
 /// </summary>
 /// <remarks>
 /// Passes run one at a time (a tick's pass and an import's full pass may overlap). An episode outside the result's
@@ -58,10 +61,43 @@ public sealed class IncidentReconciler(
                 // Later episodes of the same (class, key) in this pass must see what this one did.
                 incidents = await LoadAsync(cancellationToken);
             }
+
+            if (result.FullHistory)
+            {
+                await ClearGoneAsync(result, incidents, cancellationToken);
+            }
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A full-history pass sees every episode the data holds. An open incident whose signal is still active but which
+    /// no episode of its (class, key) explains (none overlaps its signal or lies within ReopenWithin of it) lost its
+    /// data — a real import replaced the demo's, or the history was rewritten: nothing would ever clear it, so it is
+    /// marked cleared at the pass's end. Closed and historical incidents are records and are left as they are; a
+    /// partial pass proves nothing and touches none.
+    /// </summary>
+    private async Task ClearGoneAsync(DetectionResult result, IReadOnlyList<IncidentRow> incidents, CancellationToken cancellationToken)
+    {
+        var gap = options.Value.Rules.ReopenWithin;
+        var byClassKey = result.Episodes.ToLookup(e => (IncidentWire.Name(e.Class), e.Key));
+        foreach (var row in incidents.Where(r => r.HasSignal && r.SignalActive == 1 && !IncidentMatching.IsTerminal(r)
+                                                 && r.Source != IncidentWire.Name(IncidentSource.Historical)
+                                                 && !byClassKey[(r.Class, r.IncidentKey)].Any(e => IncidentMatching.Touches(r, e, gap))))
+        {
+            var command = new SignalGoneCommand(row.Number, result.To)
+            {
+                ExpectedVersion = row.Version,
+                Reason = $"{row.SignalRule}: {SignalGoneCommand.Text} (full detection pass up to {IncidentWriter.Utc(result.To)})",
+            };
+            var sent = await pipeline.SendAsync(command, Detection, cancellationToken);
+            if (!sent.Succeeded)
+            {
+                logger.LogInformation("Detection could not clear the vanished {Rule} signal of incident {Number}: {Error}", row.SignalRule, row.Number, sent.Error);
+            }
         }
     }
 

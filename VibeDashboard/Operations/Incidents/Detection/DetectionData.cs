@@ -7,7 +7,7 @@ namespace VibeDashboard.Operations.Incidents.Detection;
 public sealed class MinuteCounts(long baseMinute)
 {
     // A day past the evaluation time is kept (a clock a little ahead); anything later is not counted.
-    private const int MaxMinutes = (int)(DetectionData.MaxHistoryMinutes + (24 * 60));
+    internal const int MaxMinutes = (int)(DetectionData.MaxHistoryMinutes + (24 * 60));
 
     private long[] _total = new long[1024];
     private long[] _failed = new long[1024];
@@ -34,8 +34,16 @@ public sealed class MinuteCounts(long baseMinute)
 
         _total[i] += total;
         _failed[i] += failed;
+        TotalSum += total;
+        FailedSum += failed;
         EndMinute = Math.Max(EndMinute, minute + 1);
     }
+
+    /// <summary>All counted events (a provider's calls in the history read).</summary>
+    public long TotalSum { get; private set; }
+
+    /// <summary>All counted failed events (a provider's failed calls in the history read).</summary>
+    public long FailedSum { get; private set; }
 
     public long Total(long minute) => At(_total, minute);
 
@@ -80,7 +88,12 @@ public sealed class MinuteCounts(long baseMinute)
 }
 
 /// <summary>A migration_applied or migration_failed event (name from attrs_json's <c>migration</c>).</summary>
-public readonly record struct MigrationEvent(string Name, long AtMs, bool Failed);
+/// <remarks>
+/// <see cref="Raw"/> is set when attrs_json held no usable name (not JSON, no or a null <c>migration</c>, too long,
+/// control characters): a short escaped excerpt of what it held, for the evidence; <see cref="Name"/> is then
+/// <see cref="DetectionKeys.Unknown"/> or the name's sanitised, truncated form.
+/// </remarks>
+public readonly record struct MigrationEvent(string Name, long AtMs, bool Failed, string? Raw = null);
 
 /// <summary>A failed auth attempt: which IP tried which identifier when.</summary>
 public readonly record struct FailedAttempt(string Ip, string Identifier, long AtMs);
@@ -94,10 +107,76 @@ public sealed class DetectionData(long baseMinute)
     /// <summary>History read by a full pass: at most 90 days before the evaluation time (a month's review and its baseline).</summary>
     public const long MaxHistoryMinutes = 90L * 24 * 60;
 
-    /// <summary>Providers beyond this many (by calls) are not evaluated: a hostile export cannot make the grid unbounded.</summary>
+    /// <summary>
+    /// Providers evaluated at most (memory: a minute grid each). The full read picks them by failed llm_calls in the
+    /// history, then calls, so providers that never fail cannot take a failing one's place; see <see cref="AdmitProvider"/>.
+    /// </summary>
     public const int MaxProviders = 32;
 
+    /// <summary>Raw names kept per provider key (for the evidence's event queries).</summary>
+    private const int MaxRawNamesPerProvider = 16;
+
+    /// <summary>Untracked providers whose failures are counted while every slot is taken.</summary>
+    private const int MaxPendingProviders = 4096;
+
+    private readonly Dictionary<string, long> _pendingFailures = new(StringComparer.Ordinal);
+
+    /// <summary>Provider key → the raw provider values seen for it (the key is a sanitised form of an odd name).</summary>
+    public Dictionary<string, HashSet<string>> ProviderNames { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Set by an append read when a provider without a slot has failed more calls than the weakest tracked provider:
+    /// the caller reads everything again, which ranks the providers anew.
+    /// </summary>
+    public bool NeedsRerank { get; private set; }
+
+    /// <summary>
+    /// Where an llm_call bucket of provider <paramref name="raw"/> goes: its key's counts, or null when the key has no
+    /// slot. With a free slot (<paramref name="adopt"/>: an append read) a new key takes it; without one, its failures
+    /// are counted and, once they exceed the weakest tracked provider's, <see cref="NeedsRerank"/> is set.
+    /// </summary>
+    public MinuteCounts? AdmitProvider(string raw, long minute, long failed, bool adopt)
+    {
+        var key = DetectionKeys.Key(raw, DetectionKeys.MaxProviderLength);
+        if (!Providers.ContainsKey(key))
+        {
+            if (!adopt)
+            {
+                return null;
+            }
+
+            if (Providers.Count >= MaxProviders)
+            {
+                // Only failures the counts would hold (as the full read's ranking counts them), so a re-rank always admits the newcomer.
+                if (failed > 0 && minute >= BaseMinute && minute < CountedUntilMinute
+                    && (_pendingFailures.ContainsKey(key) || _pendingFailures.Count < MaxPendingProviders))
+                {
+                    var pending = _pendingFailures[key] = _pendingFailures.GetValueOrDefault(key) + failed;
+                    NeedsRerank |= pending > Providers.Values.Min(p => p.FailedSum);
+                }
+
+                return null;
+            }
+        }
+
+        if (!ProviderNames.TryGetValue(key, out var names))
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            ProviderNames[key] = names;
+        }
+
+        if (names.Count < MaxRawNamesPerProvider)
+        {
+            names.Add(raw);
+        }
+
+        return Provider(key);
+    }
+
     public long BaseMinute { get; } = baseMinute;
+
+    /// <summary>One past the last minute counts can hold (a day past a full history): later rows are not counted.</summary>
+    public long CountedUntilMinute => BaseMinute + MinuteCounts.MaxMinutes;
 
     /// <summary>llm_call per provider: calls and failed calls.</summary>
     public Dictionary<string, MinuteCounts> Providers { get; } = new(StringComparer.Ordinal);

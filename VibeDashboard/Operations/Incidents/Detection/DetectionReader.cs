@@ -7,7 +7,8 @@ namespace VibeDashboard.Operations.Incidents.Detection;
 /// <summary>
 /// Reads the rules' inputs from the store as per-minute buckets (SQL GROUP BY), in one read transaction. Every value
 /// is cast and range-checked in SQL or here: an export may hold text where numbers belong, missing VibeSDK tables or
-/// columns, names of any length; such rows are skipped, never thrown on.
+/// columns; such rows are skipped, never thrown on. Names of any length or content are keyed by their sanitised form
+/// (<see cref="DetectionKeys"/>), never dropped: an odd name must not hide a failing provider or migration.
 /// </summary>
 internal static class DetectionReader
 {
@@ -49,7 +50,12 @@ internal static class DetectionReader
             AppliedMigrations = hasMigrations ? await MigrationNamesAsync(connection, transaction, cancellationToken) : null,
         };
 
-        await ReadEventsAsync(connection, transaction, data, 0, maxSeq, cancellationToken);
+        foreach (var key in await RankedProvidersAsync(connection, transaction, data.BaseMinute * MinuteMs, data.CountedUntilMinute * MinuteMs, maxSeq, cancellationToken))
+        {
+            data.Provider(key);
+        }
+
+        await ReadEventsAsync(connection, transaction, data, 0, maxSeq, adoptProviders: false, cancellationToken);
         var authRowId = hasAuth ? await ReadAuthAsync(connection, transaction, data, 0, hasStuffing, cancellationToken) : 0;
         await transaction.CommitAsync(cancellationToken);
         return (data, new Position(maxSeq, authRowId, hasAuth, hasStuffing));
@@ -80,7 +86,11 @@ internal static class DetectionReader
 
         if (maxSeq > position.Seq)
         {
-            await ReadEventsAsync(connection, transaction, data, position.Seq, maxSeq, cancellationToken);
+            await ReadEventsAsync(connection, transaction, data, position.Seq, maxSeq, adoptProviders: true, cancellationToken);
+            if (data.NeedsRerank)
+            {
+                return null; // a provider without a slot now fails more than a tracked one: rank them all again
+            }
         }
 
         if (position.HasAuth)
@@ -97,8 +107,9 @@ internal static class DetectionReader
     private const string MaxAuthRowIdSql = "SELECT MAX(rowid) FROM auth_attempts";
 
     // One scan over the seq range, grouped by minute, type and key (the provider of an llm_call, the migration of a
-    // migration event, the target of a deploy: one to Cloudflare Workers is not a preview start). attrs_json is parsed only for migration events, guarded by json_valid. Statuses compare as
-    // the metrics do ('error', any case).
+    // migration event, the target of a deploy: one to Cloudflare Workers is not a preview start). attrs_json is parsed
+    // only for migration events, guarded by json_valid (Raw: the start of attrs_json, quoted when it holds no clean
+    // name). Statuses compare as the metrics do ('error', any case).
     private const string EventsSql = """
         SELECT occurred_at / 60000 AS Minute, event_type AS Type,
                CASE WHEN event_type = 'llm_call' THEN CAST(provider AS TEXT)
@@ -108,7 +119,9 @@ internal static class DetectionReader
                          THEN CAST(json_extract(attrs_json, '$.target') AS TEXT) END AS Key,
                COUNT(*) AS Total,
                SUM(CASE WHEN lower(CAST(status AS TEXT)) = 'error' THEN 1 ELSE 0 END) AS Failed,
-               MIN(occurred_at) AS FirstAt
+               MIN(occurred_at) AS FirstAt,
+               MIN(CASE WHEN event_type IN ('migration_applied', 'migration_failed')
+                        THEN substr(COALESCE(CAST(attrs_json AS TEXT), 'null'), 1, 121) END) AS Raw
         FROM ops_events
         WHERE seq > @after AND seq <= @upTo AND typeof(occurred_at) = 'integer' AND occurred_at >= 0
           AND event_type IN ('llm_call', 'sandbox_crashed', 'sandbox_restarted', 'deployment_completed', 'deployment_failed',
@@ -116,7 +129,32 @@ internal static class DetectionReader
         GROUP BY 1, 2, 3
         """;
 
-    private static async Task ReadEventsAsync(SqliteConnection connection, SqliteTransaction transaction, DetectionData data, long afterSeq, long upToSeq, CancellationToken cancellationToken)
+    // Providers by failed llm_calls, then calls, in the history read: a provider that could fire (it needs failures)
+    // is never crowded out by names that only carry traffic. Raw names; several may share one sanitised key.
+    private const string RankedProvidersSql = """
+        SELECT CAST(provider AS TEXT) AS Name,
+               SUM(CASE WHEN lower(CAST(status AS TEXT)) = 'error' THEN 1 ELSE 0 END) AS Failed, COUNT(*) AS Calls
+        FROM ops_events
+        WHERE seq <= @upTo AND event_type = 'llm_call' AND typeof(occurred_at) = 'integer' AND occurred_at >= @from AND occurred_at < @until
+          AND provider IS NOT NULL AND CAST(provider AS TEXT) <> ''
+        GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT @limit
+        """;
+
+    /// <summary>The <see cref="DetectionData.MaxProviders"/> provider keys to evaluate: most failed calls first, then most calls.</summary>
+    private static async Task<IReadOnlyList<string>> RankedProvidersAsync(SqliteConnection connection, SqliteTransaction transaction, long fromMs, long untilMs, long upToSeq, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string Name, long Failed, long Calls)>(new CommandDefinition(
+            RankedProvidersSql, new { from = fromMs, until = untilMs, upTo = upToSeq, limit = DetectionData.MaxProviders * 8 }, transaction, cancellationToken: cancellationToken));
+        return rows
+            .GroupBy(r => DetectionKeys.Key(r.Name, DetectionKeys.MaxProviderLength), StringComparer.Ordinal)
+            .Select(g => (Key: g.Key, Failed: g.Sum(r => r.Failed), Calls: g.Sum(r => r.Calls)))
+            .OrderByDescending(p => p.Failed).ThenByDescending(p => p.Calls).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(DetectionData.MaxProviders)
+            .Select(p => p.Key)
+            .ToList();
+    }
+
+    private static async Task ReadEventsAsync(SqliteConnection connection, SqliteTransaction transaction, DetectionData data, long afterSeq, long upToSeq, bool adoptProviders, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<EventBucket>(new CommandDefinition(EventsSql, new { after = afterSeq, upTo = upToSeq }, transaction, cancellationToken: cancellationToken));
         foreach (var row in rows)
@@ -132,9 +170,10 @@ internal static class DetectionReader
             {
                 case "llm_call":
                     data.LlmCalls.Add(row.Minute, row.Total, row.Failed);
-                    if (IsName(row.Key, 64) && (data.Providers.ContainsKey(row.Key!) || data.Providers.Count < DetectionData.MaxProviders))
+                    // No provider: in the all-provider counts only (as the aggregator has it). An odd name is keyed by its sanitised form.
+                    if (!string.IsNullOrEmpty(row.Key))
                     {
-                        data.Provider(row.Key!).Add(row.Minute, row.Total, row.Failed);
+                        data.AdmitProvider(row.Key, row.Minute, row.Failed, adoptProviders)?.Add(row.Minute, row.Total, row.Failed);
                     }
 
                     break;
@@ -153,13 +192,36 @@ internal static class DetectionReader
                 case "d1_query":
                     data.D1Queries.Add(row.Minute, row.Total, row.Failed);
                     break;
-                case "migration_applied" or "migration_failed" when IsName(row.Key, 200):
-                    data.Migrations.Add(new MigrationEvent(row.Key!, row.FirstAt, row.Type == "migration_failed"));
+                case "migration_applied" or "migration_failed":
+                    AddMigration(data, row);
                     break;
             }
         }
 
         data.Migrations.Sort((a, b) => a.AtMs != b.AtMs ? a.AtMs.CompareTo(b.AtMs) : a.Failed.CompareTo(b.Failed));
+    }
+
+    /// <summary>
+    /// A failed migration always counts: with no readable name it is keyed <see cref="DetectionKeys.Unknown"/>, with an
+    /// odd one (too long, control characters) by its sanitised form, and the evidence quotes what attrs_json held. An
+    /// applied one with no readable name is dropped: it cannot say which failure it fixes.
+    /// </summary>
+    private static void AddMigration(DetectionData data, EventBucket row)
+    {
+        var failed = row.Type == "migration_failed";
+        var key = DetectionKeys.Key(row.Key, DetectionKeys.MaxMigrationLength);
+        if (key == row.Key)
+        {
+            data.Migrations.Add(new MigrationEvent(key, row.FirstAt, failed));
+            return;
+        }
+
+        if (!failed && key == DetectionKeys.Unknown)
+        {
+            return;
+        }
+
+        data.Migrations.Add(new MigrationEvent(key, row.FirstAt, failed, DetectionKeys.Excerpt(row.Raw)));
     }
 
     // attempted_at is unix ms after import; text or other values cast to small numbers and fall before the history.
@@ -226,6 +288,8 @@ internal static class DetectionReader
         public long Total { get; set; }
         public long Failed { get; set; }
         public long FirstAt { get; set; }
+
+        public string? Raw { get; set; }
     }
 
     private sealed class AuthBucket

@@ -443,7 +443,8 @@ public static class DetectionRules
             }
 
             // Drift: reported applied, missing from d1_migrations (only when d1_migrations is imported).
-            if (rule.Drift && data.AppliedMigrations is { } applied && !applied.Contains(byName.Key) && byName.FirstOrDefault(e => !e.Failed) is { Name: not null } first)
+            // A sanitised name (Raw set) is not the name d1_migrations holds: it tells no drift.
+            if (rule.Drift && data.AppliedMigrations is { } applied && !applied.Contains(byName.Key) && byName.FirstOrDefault(e => !e.Failed && e.Raw is null) is { Name: not null } first)
             {
                 var track = TrackOf(byName.Key);
                 for (var i = Index(first.AtMs); i < grid.Count; i++)
@@ -477,7 +478,8 @@ public static class DetectionRules
                 var (q, errors) = queries.Sum(m - w, m);
                 var ratio = q > 0 ? (double)errors / q : 0;
                 var failures = data.Migrations.Count(e => e.Failed && e.Name == name && e.AtMs < m * MinuteMs && e.AtMs >= At(grid, start) - MinuteMs);
-                var missing = data.AppliedMigrations is { } applied && data.Migrations.Any(e => !e.Failed && e.Name == name) && !applied.Contains(name);
+                var missing = data.AppliedMigrations is { } applied && data.Migrations.Any(e => !e.Failed && e.Raw is null && e.Name == name) && !applied.Contains(name);
+                var raw = data.Migrations.LastOrDefault(e => e.Failed && e.Name == name && e.Raw is not null && e.AtMs < m * MinuteMs && e.AtMs >= At(grid, start) - MinuteMs).Raw;
                 var title = arm switch
                 {
                     MigrationFailedRule => Invariant($"{name}: migration failed"),
@@ -485,7 +487,8 @@ public static class DetectionRules
                     _ => Invariant($"{name}: d1_query errors {ratio * 100:0} % within {rule.AfterMigration.TotalMinutes:0} min of the migration"),
                 };
                 var summary = Invariant($"{failures} migration_failed event(s) for {name}; {errors} of {q} d1_queries failed in the {w} minutes before {Stamp(m)} ({ratio * 100:0.#} %)") +
-                              (missing ? "; reported applied but absent from d1_migrations." : ".");
+                              (missing ? "; reported applied but absent from d1_migrations" : "") +
+                              (raw is null ? "." : Invariant($"; attrs_json held no clean migration name (the key is {name}): {raw}"));
                 yield return new RuleSpan(IncidentClass.MigrationRegression, name, arm, At(grid, start), At(grid, cleared), m * MinuteMs, w * MinuteMs, title, summary,
                     [new("migration_failed events", failures, "≥", 1), new("d1_query error ratio", Round(ratio), "≥", rule.QueryErrorRatio), new("missing from d1_migrations", missing ? 1 : 0, "≥", 1)],
                     ratio);

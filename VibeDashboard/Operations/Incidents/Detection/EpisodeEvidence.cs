@@ -21,7 +21,7 @@ internal static class EpisodeEvidence
         SELECT CAST(error_code AS TEXT) AS Code, COUNT(*) AS N FROM ops_events
         WHERE occurred_at >= @from AND occurred_at < @to AND event_type IN @types
           AND (event_type IN @failedTypes OR lower(CAST(status AS TEXT)) = 'error')
-          AND (@provider IS NULL OR CAST(provider AS TEXT) = @provider)
+          AND (@anyProvider = 1 OR CAST(provider AS TEXT) IN @providers)
           AND error_code IS NOT NULL AND length(CAST(error_code AS TEXT)) BETWEEN 1 AND 64
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3
         """;
@@ -31,7 +31,7 @@ internal static class EpisodeEvidence
                SUM(CASE WHEN event_type IN @failedTypes OR lower(CAST(status AS TEXT)) = 'error' THEN 1 ELSE 0 END) AS Failed
         FROM ops_events
         WHERE occurred_at >= @from AND occurred_at < @to AND event_type IN @types
-          AND (@provider IS NULL OR CAST(provider AS TEXT) = @provider)
+          AND (@anyProvider = 1 OR CAST(provider AS TEXT) IN @providers)
           AND policy_tier IS NOT NULL AND length(CAST(policy_tier AS TEXT)) BETWEEN 1 AND 64
         GROUP BY 1 ORDER BY 1 LIMIT 64
         """;
@@ -43,7 +43,7 @@ internal static class EpisodeEvidence
         GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3
         """;
 
-    public static async Task<Found> ReadAsync(SqliteConnection connection, RuleSpan span, DetectionRuleOptions rules, CancellationToken cancellationToken)
+    public static async Task<Found> ReadAsync(SqliteConnection connection, RuleSpan span, DetectionRuleOptions rules, DetectionData data, CancellationToken cancellationToken)
     {
         var from = span.WorstAtMs - span.WindowMs;
         var to = span.WorstAtMs;
@@ -73,7 +73,9 @@ internal static class EpisodeEvidence
             return Nothing;
         }
 
-        var args = new { from, to, types = eventTypes, failedTypes, provider };
+        // A provider key may stand for several raw values (an odd name's sanitised form): the events of all of them.
+        var providers = provider is null ? [] : data.ProviderNames.TryGetValue(provider, out var names) ? names.ToArray() : [provider];
+        var args = new { from, to, types = eventTypes, failedTypes, anyProvider = provider is null ? 1 : 0, providers };
         var codes = await connection.QueryAsync<(string Code, long N)>(new CommandDefinition(CodesSql, args, cancellationToken: cancellationToken));
         var tiers = (await connection.QueryAsync<(string Tier, long Total, long Failed)>(new CommandDefinition(TiersSql, args, cancellationToken: cancellationToken)))
             .Where(t => DetectionReader.IsName(t.Tier, 64)).ToList();

@@ -91,7 +91,7 @@ public sealed class IncidentDetector(
         var key = (span.Class, span.Key, span.Rule, span.StartMs, span.WorstAtMs);
         if (!_evidence.TryGetValue(key, out var found))
         {
-            found = await EpisodeEvidence.ReadAsync(connection, span, rules, cancellationToken);
+            found = await EpisodeEvidence.ReadAsync(connection, span, rules, _data!, cancellationToken);
             if (_evidence.Count > 10_000)
             {
                 _evidence.Clear(); // an active episode's worst point moves; old entries are not needed again
