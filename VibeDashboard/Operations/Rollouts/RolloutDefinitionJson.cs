@@ -125,11 +125,46 @@ public static class RolloutDefinitionJson
             }
         }
 
-        // Text that cannot be encoded (a lone surrogate) is refused by name in the parse, so it is carried through as
-        // a marker the parse recognises rather than letting the writer throw.
+        // JSON cannot carry a lone surrogate (the writer would quietly make it U+FFFD, which is valid): such text is
+        // named here and written as U+0000, which the parse refuses, so it can never pass.
+        var lone = new List<RolloutDefinitionProblem>();
+        void Scan(string? text, string path)
+        {
+            if (text is not null && LoneSurrogateAt(text) >= 0)
+            {
+                lone.Add(new(path, "is not valid text (it holds a lone UTF-16 surrogate)"));
+            }
+        }
+
+        Scan(definition.Name, "name");
+        Scan(definition.Release, "release");
+        for (var i = 0; i < (definition.Waves?.Count ?? 0); i++)
+        {
+            for (var j = 0; j < (definition.Waves![i]?.Tiers?.Count ?? 0); j++)
+            {
+                Scan(definition.Waves[i].Tiers[j], $"waves[{I(i)}].tiers[{I(j)}]");
+            }
+        }
+
+        for (var i = 0; i < (definition.Gates?.Count ?? 0); i++)
+        {
+            if (definition.Gates![i] is not { } gate)
+            {
+                continue;
+            }
+
+            Scan(gate.Name, $"gates[{I(i)}].name");
+            Scan(gate.Metric, $"gates[{I(i)}].metric");
+            Scan(gate.Window, $"gates[{I(i)}].window");
+            for (var j = 0; j < (gate.Slos?.Count ?? 0); j++)
+            {
+                Scan(gate.Slos![j], $"gates[{I(i)}].slos[{I(j)}]");
+            }
+        }
+
         var element = JsonSerializer.SerializeToElement(ToJson(definition, forValidation: true), Written);
         Parse(new JsonSource(element, "$"), context, out _, out var problems);
-        return [.. fractions, .. problems];
+        return [.. fractions, .. lone, .. problems.Where(p => !lone.Any(l => l.Path == p.Path))];
     }
 
     /// <summary>The definition in the JSON shape, fields in a fixed order, defaults of its kind written out (for the API and templates on the page).</summary>
@@ -186,7 +221,7 @@ public static class RolloutDefinitionJson
 
             if (gate.Threshold is { } threshold)
             {
-                o["threshold"] = Number(threshold, forValidation);
+                o["threshold"] = Number(threshold);
             }
 
             if (gate.Baseline)
@@ -196,7 +231,7 @@ public static class RolloutDefinitionJson
 
             if (gate.MaxWorseBy is { } maxWorseBy)
             {
-                o["maxWorseBy"] = Number(maxWorseBy, forValidation);
+                o["maxWorseBy"] = Number(maxWorseBy);
             }
 
             if (gate.MinEvents != 0)
@@ -216,7 +251,7 @@ public static class RolloutDefinitionJson
 
             if (gate.MinBudgetRemaining is { } floor)
             {
-                o["minBudgetRemaining"] = Number(floor, forValidation);
+                o["minBudgetRemaining"] = Number(floor);
             }
 
             if (gate.IncidentClasses is not null)
@@ -243,11 +278,11 @@ public static class RolloutDefinitionJson
         };
     }
 
-    // JSON has no NaN or infinity: validation writes them as text, which the parse refuses as "must be a number".
-    private static JsonNode Number(double value, bool forValidation) =>
-        double.IsFinite(value) || !forValidation ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+    // JSON has no NaN or infinity: they are written as text (so writing never throws), which the parse refuses as "must be a number".
+    private static JsonNode Number(double value) =>
+        double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
 
-    // A lone surrogate cannot be written as UTF-8; U+0000 stands in for it, and the parse refuses control characters by name.
+    // U+0000 stands in for a lone surrogate in the form Validate parses: it is refused wherever text is.
     private static string Encodable(string text)
     {
         if (LoneSurrogateAt(text) < 0)
@@ -256,9 +291,16 @@ public static class RolloutDefinitionJson
         }
 
         var chars = text.ToCharArray();
-        for (var i = LoneSurrogateAt(text); i >= 0 && i < chars.Length; i = LoneSurrogateAt(new string(chars)))
+        for (var i = 0; i < chars.Length; i++)
         {
-            chars[i] = '\0';
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\0';
+            }
         }
 
         return new string(chars);
@@ -436,9 +478,18 @@ public static class RolloutDefinitionJson
 
             // The kind follows from the fields, as GateDefinition.Kind decides it; fields of another kind are refused
             // rather than ignored, so a threshold on an slo gate does not look like it is checked.
+            // A baseline flag of the wrong type is refused; with a maxWorseBy it still reads as a baseline gate, so the
+            // one mistake is not reported as three.
+            var flag = g.Peek("baseline");
+            bool? baseline = flag is null ? false : flag.TryBool(out var isBaseline) ? isBaseline : null;
+            if (baseline is null)
+            {
+                problems.Add(flag!.Path, "must be true or false");
+            }
+
             var (kind, allowed) = g.Has("slos") ? ("an slo", SloGateFields)
                 : g.Has("incidentClasses") ? ("an incident", IncidentGateFields)
-                : g.Peek("baseline") is { } b && b.TryBool(out var isBaseline) && isBaseline ? ("a baseline", BaselineGateFields)
+                : baseline ?? g.Has("maxWorseBy") ? ("a baseline", BaselineGateFields)
                 : ("a metric", MetricGateFields);
             foreach (var field in g.Present.Where(n => !allowed.Contains(n)))
             {
