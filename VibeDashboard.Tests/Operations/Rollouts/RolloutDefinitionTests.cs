@@ -328,6 +328,8 @@ public sealed class RolloutDefinitionTests
             ],
             result.Failures);
 
+        Assert.True(validation.Validate(null, new RolloutOptions()).Succeeded);
+        Assert.Empty(RolloutOptionsValidation.Templates(new RolloutOptions(), Context.SloKeys));
         var fine = new RolloutOptions { Templates = [options.Templates[0]] };
         Assert.True(validation.Validate(null, fine).Succeeded);
         var template = Assert.Single(RolloutOptionsValidation.Templates(fine, Context.SloKeys));
