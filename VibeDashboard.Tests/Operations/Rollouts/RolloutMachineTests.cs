@@ -395,6 +395,20 @@ public sealed class RolloutMachineTests
     }
 
     [Fact]
+    public void The_exposure_version_moves_with_the_tiers_and_state_not_with_every_round()
+    {
+        Apply(new RolloutInput.Start());
+        var started = (_status.ExposureVersion, _status.ExposureUpdatedAt);
+        Assert.Equal((2L, (DateTimeOffset?)Now), started);
+        Round(GateResult.Pass);
+        Round(GateResult.Pass);
+        Assert.Equal(4, _status.Version);
+        Assert.Equal(started, (_status.ExposureVersion, _status.ExposureUpdatedAt));
+        Round(GateResult.Pass, alerts: ["availability"]);
+        Assert.Equal((3L, (DateTimeOffset?)Now), (_status.ExposureVersion, _status.ExposureUpdatedAt));
+    }
+
+    [Fact]
     public void Inputs_round_trip_as_json_with_their_kind()
     {
         RolloutInput input = new RolloutInput.ForcePromote("because");

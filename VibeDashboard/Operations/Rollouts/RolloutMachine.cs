@@ -248,7 +248,7 @@ public static class RolloutMachine
                 Pause = null,
                 Waves = Replace(status.Waves, index, wave with { State = WaveState.RolledBack, ReadyAt = null, EndedAt = at }),
             };
-            return Done(definition, status, next, lines);
+            return Done(definition, status, at, next, lines);
         }
 
         var failed = checks.Any(c => c.Result == GateResult.Fail);
@@ -284,11 +284,11 @@ public static class RolloutMachine
             if (definition.AutoPromote)
             {
                 var promoted = Promote(definition, next, at, automatic: true, forcedReason: null);
-                return Done(definition, status, promoted.Status, [.. lines, .. promoted.Effects.Timeline]);
+                return Done(definition, status, at, promoted.Status, [.. lines, .. promoted.Effects.Timeline]);
             }
         }
 
-        return Done(definition, status, next, lines);
+        return Done(definition, status, at, next, lines);
     }
 
     private static GateStatus Streak(GateStatus gate, GateCheck check) => check.Result switch
@@ -334,7 +334,7 @@ public static class RolloutMachine
             StartedAt = now,
             Waves = Replace(status.Waves, 0, new WaveStatus(WaveState.Observing, now, now)),
         };
-        return Done(definition, status, next, [Line(now, 0, $"started: {Label(definition, 0)} exposed", RolloutEventKind.Started)]);
+        return Done(definition, status, now, next, [Line(now, 0, $"started: {Label(definition, 0)} exposed", RolloutEventKind.Started)]);
     }
 
     private static RolloutTransition PauseByHand(RolloutDefinition definition, RolloutStatus status, RolloutInput.Pause pause, DateTimeOffset now)
@@ -357,7 +357,7 @@ public static class RolloutMachine
             Pause = new RolloutPause(PauseCause.Operator, reason, now),
             Waves = Replace(status.Waves, status.CurrentWave, wave with { State = WaveState.Held, ReadyAt = null }),
         };
-        return Done(definition, status, next, [Line(now, status.CurrentWave, $"paused: {reason}", RolloutEventKind.Paused)]);
+        return Done(definition, status, now, next, [Line(now, status.CurrentWave, $"paused: {reason}", RolloutEventKind.Paused)]);
     }
 
     // Resuming restarts the stable clock (the issue's definition) and gives blind gates a fresh count of Errors.
@@ -386,7 +386,7 @@ public static class RolloutMachine
             Gates = status.Gates.Select(g => g with { ErrorStreak = 0 }).ToList(),
             Waves = Replace(status.Waves, status.CurrentWave, wave with { State = WaveState.Observing, StableSince = now, ReadyAt = null }),
         };
-        return Done(definition, status, next, [Line(now, status.CurrentWave, $"resumed after: {status.Pause?.Reason ?? "a pause"}; the stable clock restarts", RolloutEventKind.Resumed)]);
+        return Done(definition, status, now, next, [Line(now, status.CurrentWave, $"resumed after: {status.Pause?.Reason ?? "a pause"}; the stable clock restarts", RolloutEventKind.Resumed)]);
     }
 
     private static RolloutTransition ForcePromote(RolloutDefinition definition, RolloutStatus status, RolloutInput.ForcePromote force, DateTimeOffset now)
@@ -434,7 +434,7 @@ public static class RolloutMachine
             lines.Add(new RolloutLine(now, index + 1, $"{Label(definition, index + 1)} exposed", null, automatic, forced, []));
         }
 
-        return Done(definition, status, next, lines);
+        return Done(definition, status, now, next, lines);
     }
 
     private static RolloutTransition RollbackByHand(RolloutDefinition definition, RolloutStatus status, RolloutInput.Rollback rollback, DateTimeOffset now)
@@ -457,7 +457,7 @@ public static class RolloutMachine
             Waves = Replace(status.Waves, index, status.Waves[index] with { State = WaveState.RolledBack, ReadyAt = null, EndedAt = now }),
         };
         var why = string.IsNullOrWhiteSpace(rollback.Reason) ? "" : $": {rollback.Reason.Trim()}";
-        return Done(definition, status, next, [Line(now, index, $"{Label(definition, index)} rolled back{why}", RolloutEventKind.RolledBack)]);
+        return Done(definition, status, now, next, [Line(now, index, $"{Label(definition, index)} rolled back{why}", RolloutEventKind.RolledBack)]);
     }
 
     private static RolloutTransition Abort(RolloutDefinition definition, RolloutStatus status, RolloutInput.Abort abort, DateTimeOffset now)
@@ -480,7 +480,7 @@ public static class RolloutMachine
             Waves = status.Waves.Select(w => w.IsExposed ? w with { State = WaveState.RolledBack, ReadyAt = null, EndedAt = w.EndedAt ?? now } : w).ToList(),
         };
         var why = string.IsNullOrWhiteSpace(abort.Reason) ? "" : $": {abort.Reason.Trim()}";
-        return Done(definition, status, next, [Line(now, status.CurrentWave, $"aborted, every tier reverted{why}", RolloutEventKind.Aborted)]);
+        return Done(definition, status, now, next, [Line(now, status.CurrentWave, $"aborted, every tier reverted{why}", RolloutEventKind.Aborted)]);
     }
 
     // Waves before the current one were promoted once (that is how the rollout got past them): a retry after an
@@ -507,16 +507,22 @@ public static class RolloutMachine
             LastSample = 0,
             AlertsInScope = [],
         };
-        return Done(definition, status, next, [Line(now, index, $"retry: {Label(definition, index)} exposed again", RolloutEventKind.Started)]);
+        return Done(definition, status, now, next, [Line(now, index, $"retry: {Label(definition, index)} exposed again", RolloutEventKind.Started)]);
     }
 
     private static IReadOnlyList<GateStatus> Fresh(IReadOnlyList<GateStatus> gates) => gates.Select(g => new GateStatus(g.Name, g.Kind)).ToList();
 
-    private static RolloutTransition Done(RolloutDefinition definition, RolloutStatus before, RolloutStatus after, IReadOnlyList<RolloutLine> lines)
+    // The exposure's own version moves only when what the platform reads (the tiers, the state) does: the
+    // rollout's version moves on every round, and the Worker's ETag should not.
+    private static RolloutTransition Done(RolloutDefinition definition, RolloutStatus before, DateTimeOffset at, RolloutStatus after, IReadOnlyList<RolloutLine> lines)
     {
         var exposureBefore = before.EnabledTiers(definition);
         var exposureAfter = after.EnabledTiers(definition);
-        return new RolloutTransition(after, new RolloutEffects(exposureBefore.SequenceEqual(exposureAfter) ? null : exposureAfter, lines), null, Changed: true);
+        var tiersMoved = !exposureBefore.SequenceEqual(exposureAfter);
+        after = tiersMoved || before.State != after.State
+            ? after with { ExposureVersion = before.ExposureVersion + 1, ExposureUpdatedAt = at }
+            : after with { ExposureVersion = before.ExposureVersion, ExposureUpdatedAt = before.ExposureUpdatedAt };
+        return new RolloutTransition(after, new RolloutEffects(tiersMoved ? exposureAfter : null, lines), null, Changed: true);
     }
 
     private static RolloutTransition Refuse(RolloutStatus status, string reason) => new(status, RolloutEffects.None, reason, Changed: false);

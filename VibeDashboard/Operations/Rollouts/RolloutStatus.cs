@@ -38,8 +38,14 @@ public sealed record RolloutStatus
     /// <summary>Completed or aborted.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
-    /// <summary>Bumped by every change the machine makes: the commands' expected version and the exposure's ETag.</summary>
+    /// <summary>Bumped by every change the machine makes (every applied round too): the commands' expected version.</summary>
     public long Version { get; init; } = 1;
+
+    /// <summary>Bumped only when the enabled tiers or the state change: the exposure API's version and ETag.</summary>
+    public long ExposureVersion { get; init; } = 1;
+
+    /// <summary>When <see cref="ExposureVersion"/> last moved (the exposure API's <c>updatedAt</c>); null in a draft never touched.</summary>
+    public DateTimeOffset? ExposureUpdatedAt { get; init; }
 
     public static RolloutStatus Draft(RolloutDefinition definition) => new()
     {
