@@ -202,6 +202,22 @@ public sealed class GateEvaluatorTests
     }
 
     [Fact]
+    public void The_cohort_sample_counts_generations_in_the_longest_window_within_the_observation()
+    {
+        var snapshot = Snapshot(Outcomes("pro", 120, 0.9, 1), Outcomes("free", 80, 0.9, 2),
+            new MetricValue(MetricKeys.CompletionSuccessRate, "1h", "pro", 0.9, 300, null, null, null));
+        Assert.Equal(200, GateInputs.CohortSample(snapshot, ["pro", "free"], TimeSpan.FromMinutes(45)));
+        Assert.Equal(300, GateInputs.CohortSample(snapshot, ["pro", "free"], TimeSpan.FromMinutes(90)));
+        Assert.Equal(0, GateInputs.CohortSample(snapshot, ["pro"], TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_finite_number_is_an_error()
+    {
+        Assert.Equal(GateResult.Error, Check(Completion, Fresh("internal", double.NaN, 100)).Result);
+    }
+
+    [Fact]
     public void The_slo_gate_fails_on_an_alert_above_its_level_or_a_budget_below_the_floor()
     {
         var gate = new GateDefinition("slos", Slos: ["availability", "generation_completion"], MaxAlert: AlertState.Ok, MinBudgetRemaining: 0.25);

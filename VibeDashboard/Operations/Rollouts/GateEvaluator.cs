@@ -66,6 +66,11 @@ public static class GateEvaluator
             return Tier(reading, GateResult.Error, null, Missing(gate, settings));
         }
 
+        if (!double.IsFinite(value))
+        {
+            return Tier(reading, GateResult.Error, null, $"{gate.Metric} is not a finite number");
+        }
+
         var pass = Compare(value, op, threshold);
         return Tier(reading, pass ? GateResult.Pass : GateResult.Fail, value, $"{Number(value)} {Symbol(op, pass)} {Number(threshold)}");
     }
@@ -105,6 +110,11 @@ public static class GateEvaluator
         if (reading.Stat(gate.Stat) is not { } value || baseline.Stat(gate.Stat) is not { } reference)
         {
             return Tier(reading, GateResult.Error, null, Missing(gate, settings));
+        }
+
+        if (!double.IsFinite(value) || !double.IsFinite(reference))
+        {
+            return Tier(reading, GateResult.Error, null, $"{gate.Metric} is not a finite number");
         }
 
         var worseBy = direction == MetricDirection.HigherIsBetter ? reference - value : value - reference;

@@ -39,6 +39,19 @@ public static class GateInputs
             .ToList();
 
     /// <summary>
+    /// The cohort's sample for a wave's minimum (<see cref="WaveDefinition.MinEvents"/>): its generations (the count
+    /// of <c>completion_success_rate</c>, the cohort's unit of work) summed over its tiers, in the longest snapshot
+    /// window that fits in the observation (the shortest window when none does). A window no longer than the
+    /// observation undercounts rather than counting the tier's events from before the wave began.
+    /// </summary>
+    public static long CohortSample(Snapshot snapshot, IReadOnlyList<string> tiers, TimeSpan observation, string metric = MetricKeys.CompletionSuccessRate)
+    {
+        var fitting = Aggregation.Windows.All.Where(w => w.Length <= observation).ToList();
+        var window = fitting.Count > 0 ? fitting.MaxBy(w => w.Length).Name : Aggregation.Windows.All.MinBy(w => w.Length).Name;
+        return tiers.Sum(t => snapshot.Metric(metric, window, t)?.Count ?? 0);
+    }
+
+    /// <summary>
     /// Several tiers as one reading: the count-weighted mean of each value and percentile, the summed count, the
     /// oldest data. A count-weighted mean of percentiles approximates the percentile of the pooled events (the
     /// snapshot keeps no per-tier samples to pool); it stays between the tiers' own percentiles, which is what a
