@@ -244,6 +244,7 @@ public sealed class RolloutMachineTests
         Assert.Equal(WaveState.Held, Wave.State);
         Assert.Contains("paused", Refusal(new RolloutInput.Promote()));
         Assert.Equal("the alert has not cleared: still firing in scope on availability", Refusal(new RolloutInput.Resume()));
+        Assert.Equal("the rollout is paused already (alert firing in scope on availability)", Refusal(new RolloutInput.Pause()));
 
         // Cleared, but paused until someone resumes: no expansion, however long it is stable.
         for (var i = 0; i < 40; i++)

@@ -339,6 +339,11 @@ public static class RolloutMachine
 
     private static RolloutTransition PauseByHand(RolloutDefinition definition, RolloutStatus status, RolloutInput.Pause pause, DateTimeOffset now)
     {
+        if (status.State == RolloutState.Paused)
+        {
+            return Refuse(status, $"the rollout is paused already ({status.Pause?.Reason ?? "by hand"})");
+        }
+
         if (status.State is not (RolloutState.Running or RolloutState.Ready))
         {
             return Refuse(status, $"the rollout is {Name(status.State)}: only a running or ready rollout can be paused");
