@@ -170,6 +170,31 @@ public sealed class ReadinessReaderTests
     }
 
     [Fact]
+    public async Task The_count_when_the_window_opens_sums_tied_starts_and_leaves_out_a_run_ending_there()
+    {
+        await using var store = new TempStore();
+        var now = ReadinessKit.NowMs;
+        var opens = now - ReadinessKit.Day;
+        await InsertEventsAsync(store,
+        [
+            ReadinessKit.Sandbox("ends-at-open", now - (30 * ReadinessKit.Hour), true),
+            ReadinessKit.Sandbox("ends-at-open", opens, false),
+            ReadinessKit.Sandbox("t1", now - (26 * ReadinessKit.Hour), true),
+            ReadinessKit.Sandbox("t2", now - (26 * ReadinessKit.Hour), true),
+            ReadinessKit.Sandbox("t3", now - (26 * ReadinessKit.Hour), true),
+            // Inside the window one more comes and goes while t1 stops first: never more than the three at the opening.
+            ReadinessKit.Sandbox("t1", now - (5 * ReadinessKit.Hour), false),
+            ReadinessKit.Sandbox("late", now - (4 * ReadinessKit.Hour), true),
+            ReadinessKit.Sandbox("late", now - (3 * ReadinessKit.Hour), false),
+        ]);
+
+        var evidence = (await ReadinessKit.ReadAsync(store))!;
+
+        Assert.Equal(3, evidence.PeakConcurrentSandboxes);
+        Assert.Null(evidence.PeakAt);
+    }
+
+    [Fact]
     public async Task A_peak_below_the_expected_concurrency_fails_with_both_numbers()
     {
         var (_, items) = await JudgeAsync(ReadinessKit.Everything(), e => ReadinessKit.Input(e, expected: 5));
@@ -292,7 +317,7 @@ public sealed class ReadinessReaderTests
         Assert.Equal(new Dictionary<string, long> { ["api"] = 2, ["agent"] = 1, ["sandbox"] = 5, ["ai_gateway"] = 1 }, evidence.SourceEvents);
         Assert.Equal(2, evidence.RollbackDrills.Count);
         Assert.Equal(4, evidence.PeakConcurrentSandboxes);
-        Assert.All(ReadinessJudge.Judge(ReadinessKit.Input(evidence)), i => Assert.DoesNotContain("\0", i.Evidence));
+        Assert.All(ReadinessJudge.Judge(ReadinessKit.Input(evidence)), i => Assert.False(i.Evidence.Contains('\0', StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -40,9 +40,12 @@ internal static class ReadinessReader
     // Instances running over time, as MetricEngine pairs them: per instance its sandbox_started/sandbox_stopped in
     // time order, a start before a stop at the same ms; running from a start to the next stop, so a start while
     // running and a stop while stopped change nothing (Delta 0). Then one sweep over all instances, stops before
-    // starts at the same ms (a stretch is [start, stop): one ending as another begins is not two at once); the
-    // running count after each row. The whole history is read, like the engine's horizon read: an instance started
-    // weeks ago and never stopped is running today. AtStart is the count when the window opens.
+    // starts at the same ms (a run is [start, stop): one ending as another begins is not two at once); Running is
+    // the count after each row. Rows tied on (At, Stop) come in any order, so a count at an instant is a sum of
+    // deltas, never one row's Running; the peak is the largest Running in the window (within a tie the starts only
+    // climb and the stops only fall, so no row exceeds the count after its instant or before it). AtStart is the
+    // count at the window's first instant: runs ending there have ended. The whole history is read, like the
+    // engine's horizon read: an instance started weeks ago and never stopped is running today.
     private const string PeakSql = """
         WITH e AS (
             SELECT CAST(instance_id AS TEXT) AS Instance, occurred_at AS At, event_type = 'sandbox_stopped' AS Stop
@@ -52,9 +55,9 @@ internal static class ReadinessReader
         p AS (SELECT At, Stop, LAG(Stop) OVER (PARTITION BY Instance ORDER BY At, Stop) AS Previous FROM e),
         d AS (SELECT At, Stop, CASE WHEN Stop = 0 AND (Previous IS NULL OR Previous = 1) THEN 1
                                     WHEN Stop = 1 AND Previous = 0 THEN -1 ELSE 0 END AS Delta FROM p),
-        r AS MATERIALIZED (SELECT At, Stop, SUM(Delta) OVER (ORDER BY At, Stop DESC ROWS UNBOUNDED PRECEDING) AS Running
+        r AS MATERIALIZED (SELECT At, Stop, Delta, SUM(Delta) OVER (ORDER BY At, Stop DESC ROWS UNBOUNDED PRECEDING) AS Running
                            FROM d WHERE Delta <> 0)
-        SELECT COALESCE((SELECT Running FROM r WHERE At < @from ORDER BY At DESC, Stop ASC LIMIT 1), 0) AS AtStart,
+        SELECT (SELECT COALESCE(SUM(Delta), 0) FROM r WHERE At < @from OR (At = @from AND Stop = 1)) AS AtStart,
                (SELECT Running FROM r WHERE At >= @from ORDER BY Running DESC, At LIMIT 1) AS Peak,
                (SELECT At FROM r WHERE At >= @from ORDER BY Running DESC, At LIMIT 1) AS PeakAt
         """;
