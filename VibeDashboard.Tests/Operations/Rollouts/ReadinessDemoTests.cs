@@ -44,7 +44,9 @@ public sealed class ReadinessDemoTests(ITestOutputHelper output)
         await aggregator.TickAsync();
 
         var now = harness.Time.GetUtcNow();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var evidence = await ReadinessReader.ReadAsync(connections, now, CancellationToken.None);
+        output.WriteLine($"read in {watch.ElapsedMilliseconds} ms over {await CountAsync(connections)} events");
         Assert.NotNull(evidence);
         var incidents = await harness.Board.ListAsync(new IncidentQuery(IncidentListStatus.All), CancellationToken.None);
         var input = new ReadinessInput(
@@ -76,6 +78,12 @@ public sealed class ReadinessDemoTests(ITestOutputHelper output)
             [ReadinessResult.Failed, ReadinessResult.Failed, ReadinessResult.Failed, ReadinessResult.Unknown, ReadinessResult.Passed],
             items.Select(i => i.Result));
         Assert.Equal(4, ReadinessJudge.CanStart(items).Reasons.Count);
+    }
+
+    private static async Task<long> CountAsync(SqliteConnectionFactory connections)
+    {
+        await using var connection = await connections.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ops_events");
     }
 
     private static async Task<IReadOnlyList<(string Instance, long At, bool Stop)>> SandboxEdgesAsync(SqliteConnectionFactory connections, DateTimeOffset now)

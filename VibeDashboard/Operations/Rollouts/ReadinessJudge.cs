@@ -46,7 +46,7 @@ public static class ReadinessJudge
     /// <summary>Within which the rate limiters must have been seen refusing requests.</summary>
     public static readonly TimeSpan RefusalWindow = TimeSpan.FromDays(7);
 
-    public static IReadOnlyList<ReadinessItemKey> Items { get; } = Enum.GetValues<ReadinessItemKey>();
+    public static IReadOnlyList<ReadinessItemKey> Items { get; } = [.. Enum.GetValues<ReadinessItemKey>()];
 
     public static string Title(ReadinessItemKey item) => item switch
     {
@@ -149,8 +149,10 @@ public static class ReadinessJudge
     }
 
     private static Part Tally(EventTally tally, string what) => tally.Count > 0
-        ? new(ReadinessResult.Passed, $"{Count(tally.Count)} {what} (last {Time(tally.LastAt!.Value)})")
+        ? new(ReadinessResult.Passed, $"{Count(tally.Count)} {what}{Last(tally)}")
         : new(ReadinessResult.Failed, $"no {what}");
+
+    private static string Last(EventTally tally) => tally.LastAt is { } last ? $" (last {Time(last)})" : "";
 
     private static IReadOnlyList<Part> PreviewConcurrency(ReadinessInput input)
     {
@@ -219,7 +221,7 @@ public static class ReadinessJudge
 
         var refusals = input.Evidence is not { } evidence ? NothingRead("rate_limit_exceeded")
             : evidence.RateLimitRefusals.Count > 0
-                ? new(ReadinessResult.Passed, $"{Count(evidence.RateLimitRefusals.Count)} rate_limit_exceeded in the last 7 days (last {Time(evidence.RateLimitRefusals.LastAt!.Value)})")
+                ? new(ReadinessResult.Passed, $"{Count(evidence.RateLimitRefusals.Count)} rate_limit_exceeded in the last 7 days{Last(evidence.RateLimitRefusals)}")
                 : new(ReadinessResult.Failed, "no rate_limit_exceeded in the last 7 days: the limiters were not seen refusing requests");
         return [Gate(GateKind.Cost), Gate(GateKind.Quota), refusals];
     }

@@ -117,16 +117,11 @@ internal static class ReadinessReader
             PeakSql, new { now = nowMs, from = From(ReadinessJudge.ConcurrencyWindow) }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
 
-        var inWindow = peak.Peak is { } p && p > peak.AtStart;
-        return new ReadinessEvidence(
-            now,
-            sources,
-            applied,
-            drills,
-            failedDrills,
-            refusals,
-            inWindow ? peak.Peak!.Value : Math.Max(0, peak.AtStart),
-            inWindow ? DateTimeOffset.FromUnixTimeMilliseconds(peak.PeakAt!.Value) : null);
+        // The window's own peak when it tops the count it opened with; else that count, at no instant of its own.
+        var (peakCount, peakAt) = peak is { Peak: { } top, PeakAt: { } topAt } && top > peak.AtStart
+            ? (top, DateTimeOffset.FromUnixTimeMilliseconds(topAt))
+            : (Math.Max(0, peak.AtStart), (DateTimeOffset?)null);
+        return new ReadinessEvidence(now, sources, applied, drills, failedDrills, refusals, peakCount, peakAt);
     }
 
     private static EventTally Add(EventTally tally, long count, long lastAtMs)
