@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Tests.Configuration;
 

@@ -14,8 +14,8 @@ public sealed class RolloutOptions
     /// <summary>
     /// Each template as its configuration section, in the shape of a rollout definition (README "Rollout
     /// definitions"; keys in any case). Kept unparsed because binding cannot read <c>30m</c> as a duration nor tell a
-    /// gate's kind from its fields: <see cref="RolloutOptionsValidation"/> parses them at start, naming the key of
-    /// each problem, and <see cref="RolloutOptionsValidation.Templates"/> gives them parsed.
+    /// gate's kind from its fields: <c>Operations.Rollouts.RolloutOptionsValidation</c> parses them at start, naming the key of
+    /// each problem, and its <c>Templates</c> gives them parsed.
     /// </summary>
     public List<IConfigurationSection> Templates { get; set; } = [];
 

@@ -1,14 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Configuration;
 
-namespace VibeDashboard.Configuration;
+namespace VibeDashboard.Operations.Rollouts;
 
 /// <summary>
 /// Checks <c>Rollouts</c> at start: every template parses as a rollout definition against the configured SLOs and
 /// the cost budget, template names are unique, and the numbers are in range; each problem names its key
-/// (<c>Rollouts:Templates:0:Gates:2:Threshold: must be a number</c>). Unlike the other validations this one reads
-/// outside Configuration: a template is a rollout definition, and only the rollout parser knows that shape.
+/// (<c>Rollouts:Templates:0:Gates:2:Threshold: must be a number</c>). It lives here, not in Configuration (which
+/// imports nothing): a template is a rollout definition, and only the rollout parser knows that shape.
 /// </summary>
 public sealed class RolloutOptionsValidation(IOptions<SloOptions> slos) : IValidateOptions<RolloutOptions>
 {
