@@ -26,6 +26,8 @@ public static partial class RolloutHosting
         services.AddCommandHandler<RolloutControlCommand, RolloutView, RolloutControlHandler>();
         services.AddCommandHandler<AttestReadinessCommand, RolloutView, AttestReadinessHandler>();
         services.AddCommandHandler<RolloutCheckRoundCommand, RolloutView, RolloutCheckRoundHandler>();
+        services.AddSingleton<RolloutCheckLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<RolloutCheckLoop>());
         return services;
     }
 }
