@@ -89,6 +89,7 @@ public static class VibeDashboardHosting
         app.MapVibeDashboardAggregation();
         app.MapVibeDashboardOperations();
         app.MapVibeDashboardIncidents();
+        app.MapVibeDashboardRollouts();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
