@@ -25,11 +25,15 @@ public sealed class RolloutHarness : IAsyncDisposable
 
     private readonly ServiceProvider _services;
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
 
-    public RolloutHarness()
+    /// <summary>A fresh store; or, given <paramref name="directory"/>, another process's store (a restart), left in place on dispose.</summary>
+    public RolloutHarness(string? directory = null, DateTimeOffset? now = null)
     {
-        _directory = Path.Combine(Path.GetTempPath(), "vd-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
+        _ownsDirectory = directory is null;
+        _directory = directory ?? Path.Combine(Path.GetTempPath(), "vd-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(_directory);
+        Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Path"] = Path.Combine(_directory, "store.db"),
@@ -53,7 +57,9 @@ public sealed class RolloutHarness : IAsyncDisposable
         _services = services.BuildServiceProvider();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
+
+    public string Directory => _directory;
 
     public FakeMetricsFeed Metrics { get; } = new();
 
@@ -112,9 +118,14 @@ public sealed class RolloutHarness : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
