@@ -133,6 +133,12 @@ public sealed class RolloutCommandTests : IAsyncLifetime
         Assert.Contains("0.78", entry.AfterJson);
         Assert.Contains("0.8", entry.AfterJson);
         Assert.Equal(["rollout.started", "rollout.gate_failed", "rollout.gate_failed", "rollout.rolled_back"], await _h.EventsAsync());
+        var (aggregate, payload) = await _h.LastOutboxAsync("rollout.rolled_back");
+        Assert.Equal("rollout:ro-1", aggregate);
+        var data = System.Text.Json.Nodes.JsonNode.Parse(payload)!;
+        Assert.Equal(("ro-1", "rolled_back", 0), (data["rollout"]!["id"]!.GetValue<string>(), data["rollout"]!["state"]!.GetValue<string>(), data["rollout"]!["enabledTiers"]!.AsArray().Count));
+        Assert.True(data["line"]!["automatic"]!.GetValue<bool>());
+        Assert.Equal(2, data["line"]!["evidence"]!.AsArray().Count);
         var checks = await _h.Board.ChecksAsync(rollout.Id, 10, CancellationToken.None);
         Assert.Equal([0.78, 0.80], checks.Select(c => c.Value!.Value));
         var (exposure, _) = await _h.Board.ExposureAsync(CancellationToken.None);

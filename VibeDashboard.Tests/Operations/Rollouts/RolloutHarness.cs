@@ -114,6 +114,14 @@ public sealed class RolloutHarness : IAsyncDisposable
     public async Task<IReadOnlyList<string>> EventsAsync() =>
         (await Deliveries.ListAsync(new DeliveryQuery(Limit: 10_000))).OrderBy(d => d.OutboxId).Select(d => d.Event).ToList();
 
+    /// <summary>The outbox's payload of the last <paramref name="event"/>, and its aggregate.</summary>
+    public async Task<(string Aggregate, string Payload)> LastOutboxAsync(string @event)
+    {
+        await using var connection = await _services.GetRequiredService<VibeDashboard.Storage.SqliteConnectionFactory>().OpenAsync();
+        return await Dapper.SqlMapper.QuerySingleAsync<(string, string)>(connection,
+            "SELECT aggregate, payload_json FROM _vd_outbox WHERE event = @event ORDER BY id DESC LIMIT 1", new { @event });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

@@ -64,7 +64,24 @@ public sealed class RolloutCheckLoop(
         }
 
         var now = time.GetUtcNow();
-        var due = rows.Select(r => (Row: r, Definition: r.Definition(), Status: r.Status())).Where(x => IsDue(x.Definition, x.Status, now)).ToList();
+        var due = new List<(RolloutRow Row, RolloutDefinition Definition, RolloutStatus Status)>();
+        foreach (var row in rows)
+        {
+            try
+            {
+                var (definition, status) = (row.Definition(), row.Status());
+                if (IsDue(definition, status, now))
+                {
+                    due.Add((row, definition, status));
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                // One unreadable row (edited by hand, written by a newer build) must not stop every other rollout's checks.
+                logger.LogError(e, "Rollout {Id} cannot be read: it is not checked", row.Id);
+            }
+        }
+
         if (due.Count == 0)
         {
             return 0;
