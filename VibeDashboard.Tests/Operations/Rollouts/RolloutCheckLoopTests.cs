@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Operations.Commands;
+using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Tests.Operations.Rollouts;
@@ -98,5 +99,45 @@ public sealed class RolloutCheckLoopTests : IAsyncLifetime
         Assert.Equal(RolloutState.Paused, paused.Status.State);
         Assert.Equal(["availability"], paused.Status.AlertsInScope);
         Assert.Contains("rollout.paused", await _h.EventsAsync());
+    }
+
+    [Fact]
+    public async Task A_baseline_gate_compares_the_cohort_with_the_tiers_not_yet_exposed()
+    {
+        var definition = RolloutHarness.Definition() with
+        {
+            Gates = [new GateDefinition("vs baseline", Metric: MetricKeys.CompletionSuccessRate, Window: "30m", Baseline: true, MaxWorseBy: 0.02)],
+        };
+        var rollout = await _h.StartedAsync(definition);
+        _h.Metrics.Current = new Snapshot(1, _h.Time.GetUtcNow(), _h.Time.GetUtcNow(), false,
+        [
+            new MetricValue(MetricKeys.CompletionSuccessRate, "30m", "internal", 0.90, 100, null, null, null),
+            new MetricValue(MetricKeys.CompletionSuccessRate, "30m", "pro", 0.97, 300, null, null, null),
+            new MetricValue(MetricKeys.CompletionSuccessRate, "30m", "free", 0.97, 700, null, null, null),
+        ], []);
+
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        await Loop.RunOnceAsync(CancellationToken.None);
+
+        var check = (await _h.Board.ChecksAsync(rollout.Id, 1, CancellationToken.None)).Single();
+        Assert.Equal(GateResult.Fail, check.Result);
+        Assert.Equal(0.97, check.Baseline!.Value, 3);
+        Assert.Equal(0.90, check.Value!.Value, 3);
+    }
+
+    [Fact]
+    public async Task An_open_incident_of_a_listed_class_fails_the_incident_gate()
+    {
+        var definition = RolloutHarness.Definition() with { Gates = [new GateDefinition("incidents", IncidentClasses: [IncidentClass.ProviderOutage], MaxSeverity: Severity.Sev3)] };
+        var rollout = await _h.StartedAsync(definition);
+        var declared = await _h.Pipeline.SendAsync(new DeclareIncidentCommand(IncidentClass.ProviderOutage, "Provider 5xx", Severity.Sev2), RolloutHarness.Operator);
+        Assert.True(declared.Succeeded, declared.Error);
+
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        await Loop.RunOnceAsync(CancellationToken.None);
+
+        var held = (await _h.Board.GetAsync(rollout.Id, CancellationToken.None))!;
+        Assert.Equal(GateResult.Fail, held.Status.Gates[0].Last!.Result);
+        Assert.Equal(1, held.Status.Gates[0].FailStreak);
     }
 }
