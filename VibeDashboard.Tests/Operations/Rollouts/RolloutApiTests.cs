@@ -166,6 +166,22 @@ public sealed class RolloutApiTests : IAsyncLifetime
         Assert.Empty(abortedEntry["enabledTiers"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Two_operators_acting_at_once_one_wins_and_the_other_gets_409_with_the_new_version()
+    {
+        using var admin = await _app.CreateClientAsAsync(DashboardRole.Admin);
+        using var alice = await _app.CreateClientAsAsync(DashboardRole.Operator);
+        using var bob = await _app.CreateClientAsAsync(DashboardRole.Operator);
+        await ObjectAsync(await admin.PostAsync("/api/rollouts", Json(Definition)), HttpStatusCode.Created);
+        await ObjectAsync(await ActAsync(admin, "ro-1", "start", 1, new { overrideReadiness = true, reason = "soaked" }));
+
+        var answers = await Task.WhenAll(ActAsync(alice, "ro-1", "pause", 2, new { reason = "alice" }), ActAsync(bob, "ro-1", "abort", 2, new { reason = "bob" }));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        var loser = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
+        Assert.Equal(3, JsonNode.Parse(await loser.Content.ReadAsStringAsync())!["currentVersion"]!.GetValue<long>());
+    }
+
     private static async Task<HttpResponseMessage> GetWithTagAsync(HttpClient client, EntityTagHeaderValue tag)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/rollouts/exposure");
