@@ -1,4 +1,6 @@
 using Bunit;
+using VibeDashboard.Components.Controls.Charts;
+using VibeDashboard.Model;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
 using VibeDashboard.Operations.Rollouts;
@@ -85,6 +87,50 @@ public sealed class RolloutDetailPageTests : RolloutPageTest
         Assert.Equal(["pass", "pass", "fail"], marks.Select(m => m.GetAttribute("aria-label")));
         Assert.Equal("no checks yet", Text(gates[1], "streak-empty"));
         Assert.Equal("not checked yet · preview_startup_latency_ms", Text(gates[1], "gate-value"));
+    }
+
+    [Fact]
+    public async Task A_gate_with_values_charts_the_cohort_against_its_threshold_and_is_rebuilt_only_when_its_checks_change()
+    {
+        Board.Put(Rollout(status: s => Running(s)));
+        Board.AddChecks("ro-1",
+            Check("completion", GateResult.Pass, TimeSpan.FromMinutes(3), 0.97),
+            Check("completion", GateResult.Fail, TimeSpan.FromMinutes(2), 0.93),
+            Check("startup p95", GateResult.Pass, TimeSpan.FromMinutes(2), 8000, 10000));
+        var page = RenderPage();
+
+        // One check is no trend: only the gate with two gets a chart.
+        var chart = Assert.Single(page.FindComponents<ApexChart>()).Instance.Config;
+        Assert.Equal(["cohort"], chart.Series.Select(s => s.Name));
+        Assert.Equal([0.97, 0.93], chart.Series[0].Y);
+        Assert.Equal(0.95, Assert.Single(chart.Thresholds).Y);
+        Assert.Equal(MetricUnit.Ratio, chart.Unit);
+
+        await Board.RaiseAsync();
+        Time.Advance(VibeDashboard.Components.LivePageBase.TextInterval);
+        page.WaitForAssertion(() => Assert.True(Board.GetCount >= 2));
+        Assert.Same(chart, page.FindComponents<ApexChart>().Single().Instance.Config);
+
+        Board.AddChecks("ro-1", Check("completion", GateResult.Pass, TimeSpan.FromMinutes(1), 0.96));
+        await Board.RaiseAsync();
+        Time.Advance(VibeDashboard.Components.LivePageBase.TextInterval);
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindComponents<ApexChart>().Single().Instance.Config.Series[0].Y.Count));
+    }
+
+    [Fact]
+    public void A_baseline_gate_charts_the_cohort_the_baseline_and_the_limit_it_sets()
+    {
+        var definition = Definition with { Gates = [new GateDefinition("vs baseline", Metric: "completion_success_rate", Window: "30m", Baseline: true, MaxWorseBy: 0.02)] };
+        var last = new GateCheck("vs baseline", GateKind.Baseline, GateResult.Fail, 0.90, 0.95, 100, Now - TimeSpan.FromMinutes(1), "worse", [], Baseline: 0.97);
+        Board.Put(Rollout(definition: definition, status: s => Running(s) with { Gates = [new GateStatus("vs baseline", GateKind.Baseline, FailStreak: 1, Last: last)] }));
+        Board.AddChecks("ro-1", new GateCheck("vs baseline", GateKind.Baseline, GateResult.Pass, 0.96, 0.95, 100, Now - TimeSpan.FromMinutes(2), "ok", [], Baseline: 0.97), last);
+
+        var page = RenderPage();
+
+        var chart = page.FindComponents<ApexChart>().Single().Instance.Config;
+        Assert.Equal(["cohort", "baseline", "limit"], chart.Series.Select(s => s.Name));
+        Assert.Equal([0.97, 0.97], chart.Series[1].Y);
+        Assert.Equal("0.9 vs 0.95 (baseline 0.97) · completion_success_rate", page.Find("[data-testid=gate-value]").TextContent.Trim());
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using VibeDashboard.Components.Controls.Charts;
+using VibeDashboard.Components.Controls.Rollouts;
 using VibeDashboard.Model;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
@@ -18,8 +20,12 @@ public sealed partial class RolloutDetail : IAsyncDisposable
     /// <summary>Checks shown per gate in its streak.</summary>
     public const int StreakLength = 10;
 
+    /// <summary>Checks per gate in its chart (more than the streak: a trend needs them).</summary>
+    public const int ChartLength = 30;
+
     private RolloutView? _rollout;
-    private IReadOnlyDictionary<string, IReadOnlyList<GateCheck>> _streaks = new Dictionary<string, IReadOnlyList<GateCheck>>();
+    private IReadOnlyDictionary<string, IReadOnlyList<GateCheck>> _history = new Dictionary<string, IReadOnlyList<GateCheck>>();
+    private Dictionary<string, ApexChartConfig?> _charts = new(StringComparer.Ordinal);
     private bool _loading = true;
     private DateTimeOffset _now;
     private DashboardRole? _role;
@@ -78,6 +84,8 @@ public sealed partial class RolloutDetail : IAsyncDisposable
         if (_loadedId != Id)
         {
             _loadedId = Id;
+            _history = new Dictionary<string, IReadOnlyList<GateCheck>>();
+            _charts = new(StringComparer.Ordinal);
             _panel = null;
             _attesting = null;
             _message = null;
@@ -94,21 +102,48 @@ public sealed partial class RolloutDetail : IAsyncDisposable
         var rollout = await Board.GetAsync(Id, _cts.Token);
         if (rollout is not null && rollout.Definition.Gates.Count > 0)
         {
-            var checks = await Board.ChecksAsync(Id, StreakLength * rollout.Definition.Gates.Count, _cts.Token);
-            // Newest first from the board; a streak reads oldest to newest, left to right.
-            _streaks = checks.GroupBy(c => c.Gate, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<GateCheck>)g.Take(StreakLength).Reverse().ToList(), StringComparer.Ordinal);
+            var checks = await Board.ChecksAsync(Id, ChartLength * rollout.Definition.Gates.Count, _cts.Token);
+            // Newest first from the board; a streak and a chart read oldest to newest, left to right.
+            var history = checks.GroupBy(c => c.Gate, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<GateCheck>)g.Take(ChartLength).Reverse().ToList(), StringComparer.Ordinal);
+            _charts = Charts(rollout.Definition, history);
+            _history = history;
         }
         else
         {
-            _streaks = new Dictionary<string, IReadOnlyList<GateCheck>>();
+            _history = new Dictionary<string, IReadOnlyList<GateCheck>>();
+            _charts = new(StringComparer.Ordinal);
         }
 
         _rollout = rollout;
         _loading = false;
     }
 
-    private IReadOnlyList<GateCheck> StreakOf(string gate) => _streaks.GetValueOrDefault(gate) ?? [];
+    private IReadOnlyList<GateCheck> HistoryOf(string gate) => _history.GetValueOrDefault(gate) ?? [];
+
+    private IReadOnlyList<GateCheck> StreakOf(string gate) => HistoryOf(gate) is { Count: > StreakLength } all ? all.Skip(all.Count - StreakLength).ToList() : HistoryOf(gate);
+
+    private ApexChartConfig? ChartOf(string gate) => _charts.GetValueOrDefault(gate);
+
+    // A chart is rebuilt only when its gate's checks changed: the chart control sends a new config to the browser,
+    // and the board signals on every round of every rollout (JS interop is the expensive hop).
+    private Dictionary<string, ApexChartConfig?> Charts(RolloutDefinition definition, IReadOnlyDictionary<string, IReadOnlyList<GateCheck>> history)
+    {
+        var charts = new Dictionary<string, ApexChartConfig?>(StringComparer.Ordinal);
+        foreach (var gate in definition.Gates)
+        {
+            var checks = history.GetValueOrDefault(gate.Name) ?? [];
+            var before = _history.GetValueOrDefault(gate.Name) ?? [];
+            charts[gate.Name] = _charts.TryGetValue(gate.Name, out var kept) && Same(before, checks)
+                ? kept
+                : checks.Count >= 2 ? GateCharts.Gate(gate, checks) : null;
+        }
+
+        return charts;
+    }
+
+    private static bool Same(IReadOnlyList<GateCheck> a, IReadOnlyList<GateCheck> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.CheckedAt == p.Second.CheckedAt && p.First.Result == p.Second.Result && p.First.Value == p.Second.Value);
 
     private async Task RefreshAsync()
     {
