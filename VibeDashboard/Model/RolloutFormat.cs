@@ -33,6 +33,15 @@ public static class RolloutFormat
         _ => state.ToString(),
     };
 
+    public static string Pause(RolloutPause pause) => pause.Cause switch
+    {
+        PauseCause.Operator => "by an operator",
+        PauseCause.Alert => "an SLO alert in scope",
+        PauseCause.Guardrail => "a guardrail failed",
+        PauseCause.Errors => "gate checks kept failing to run",
+        _ => pause.Cause.ToString(),
+    };
+
     public static string Kind(GateKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>One check as a mark of a streak: ✓ pass, ✗ fail, ? inconclusive, ! error (each also has a word for screen readers).</summary>

@@ -281,7 +281,7 @@ public sealed class RolloutDetailPageTests : RolloutPageTest
         Pipeline.Answer = _ => (CommandOutcome.Invalid, null, "the alert has not cleared: still firing in scope on availability");
         Board.Put(Rollout(status: s => With(Running(s), RolloutState.Paused) with { Pause = new RolloutPause(PauseCause.Alert, "alert on availability", Now - TimeSpan.FromMinutes(4)) }));
         var page = RenderPage();
-        Assert.Equal("Paused (alert) at 11:56 UTC: alert on availability", page.Find("[data-testid=pause-reason]").TextContent);
+        Assert.Equal("Paused (an SLO alert in scope) at 11:56 UTC: alert on availability", page.Find("[data-testid=pause-reason]").TextContent);
 
         await page.Find("[data-testid=action-resume]").ClickAsync(new());
 

@@ -158,10 +158,19 @@ public sealed partial class RolloutDetail : IAsyncDisposable
         }
     }
 
+    // Re-render only when what the clock words changes (the countdown, or a minute for the times): the timer is
+    // fast so that the last minute counts down in seconds, and a whole page render every 5 s would be waste.
     private void Tick()
     {
-        _now = Time.GetUtcNow();
-        StateHasChanged();
+        var now = Time.GetUtcNow();
+        var changed = _rollout is null
+            || RolloutFormat.Countdown(_rollout, now) != RolloutFormat.Countdown(_rollout, _now)
+            || now.UtcDateTime.Minute != _now.UtcDateTime.Minute;
+        _now = now;
+        if (changed)
+        {
+            StateHasChanged();
+        }
     }
 
     /// <summary>The controls the machine would accept in this state (it decides again), and the role allows.</summary>
