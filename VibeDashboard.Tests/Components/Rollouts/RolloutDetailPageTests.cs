@@ -221,6 +221,25 @@ public sealed class RolloutDetailPageTests : RolloutPageTest
         Assert.Equal("ro-1", command.TargetId);
     }
 
+    [Fact]
+    public async Task An_admin_start_past_the_checklist_needs_a_reason_and_says_it_overrides_readiness()
+    {
+        SignIn(DashboardRole.Admin, "ada@example.com");
+        Board.Put(Rollout(readiness: [new ReadinessItem(ReadinessItemKey.RotationOwnership, "Key rotation documented", ReadinessResult.Unknown, "only a person can confirm it")]));
+        var page = RenderPage();
+
+        await page.Find("[data-testid=action-start-override]").ClickAsync(new());
+        Assert.True(page.Find("[data-testid=confirm-submit]").HasAttribute("disabled"));
+        Input(page, "action-reason").Input("rotation drill done yesterday, ticket OPS-12");
+        await page.Find("[data-testid=confirm-submit]").ClickAsync(new());
+
+        var command = Assert.IsType<RolloutControlCommand>(Pipeline.Sent.Single().Command);
+        Assert.IsType<RolloutInput.Start>(command.Input);
+        Assert.True(command.OverrideReadiness);
+        Assert.Equal("rotation drill done yesterday, ticket OPS-12", command.Reason);
+        Assert.Equal(DashboardRole.Admin, command.RequiredRole);
+    }
+
     [Theory]
     [InlineData("rollback", "Roll back wave 1 (internal)? Its tiers (internal) leave the release at once.")]
     [InlineData("abort", "Abort the rollout? Every tier leaves the release at once (now: internal).")]

@@ -41,6 +41,18 @@ public sealed class RolloutsPageTests : RolloutPageTest
     }
 
     [Fact]
+    public void The_lists_countdowns_follow_the_clock()
+    {
+        Board.Put(Rollout("ro-1", s => Running(s, stableFor: TimeSpan.FromMinutes(25))));
+        var page = RenderPage();
+        Assert.Equal("promotable in 5 min", page.Find("[data-testid=rollout-countdown]").TextContent);
+
+        Time.Advance(TimeSpan.FromMinutes(4) + ListPage.ClockInterval);
+
+        page.WaitForAssertion(() => Assert.Equal("promotable in 55 s", page.Find("[data-testid=rollout-countdown]").TextContent));
+    }
+
+    [Fact]
     public void Names_from_config_or_people_are_text_not_markup()
     {
         Board.Put(Rollout("ro-1", definition: Definition with { Name = "<b>bold</b>" }));
