@@ -7,6 +7,8 @@ using VibeDashboard.Operations.Incidents;
 using static VibeDashboard.Tests.Components.IncidentBoardFake;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
+using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Tests.Components.Rollouts;
 using VibeDashboard.Tests.Infrastructure;
 using static VibeDashboard.Tests.Infrastructure.Snapshots;
 
@@ -15,8 +17,13 @@ namespace VibeDashboard.Tests.Components.Pages;
 public sealed class MetricAreaPageTests : DashboardComponentTest
 {
     private readonly IncidentBoardFake _board;
+    private readonly FakeRolloutBoard _rollouts = new();
 
-    public MetricAreaPageTests() => _board = IncidentBoardFake.AddTo(Services);
+    public MetricAreaPageTests()
+    {
+        _board = IncidentBoardFake.AddTo(Services);
+        Services.AddSingleton<IRolloutBoard>(_rollouts);
+    }
 
     public override async Task InitializeAsync()
     {

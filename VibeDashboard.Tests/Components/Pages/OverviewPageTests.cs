@@ -5,6 +5,8 @@ using VibeDashboard.Aggregation;
 using VibeDashboard.Components;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
+using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Tests.Components.Rollouts;
 using VibeDashboard.Tests.Infrastructure;
 using static VibeDashboard.Tests.Infrastructure.Snapshots;
 
@@ -13,8 +15,13 @@ namespace VibeDashboard.Tests.Components.Pages;
 public sealed class OverviewPageTests : DashboardComponentTest
 {
     private readonly IncidentBoardFake _board;
+    private readonly FakeRolloutBoard _rollouts = new();
 
-    public OverviewPageTests() => _board = IncidentBoardFake.AddTo(Services);
+    public OverviewPageTests()
+    {
+        _board = IncidentBoardFake.AddTo(Services);
+        Services.AddSingleton<IRolloutBoard>(_rollouts);
+    }
 
     public override async Task InitializeAsync()
     {
