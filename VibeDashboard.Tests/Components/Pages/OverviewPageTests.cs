@@ -168,4 +168,19 @@ public sealed class OverviewPageTests : DashboardComponentTest
         page.WaitForAssertion(() => Assert.Equal("12 rows quarantined in the last import", page.Find("[data-testid=quarantine-flag]").TextContent.Trim()));
         Assert.Equal("imports", page.Find("[data-testid=quarantine-flag]").GetAttribute("href"));
     }
+
+    [Fact]
+    public async Task Shows_the_current_rollout_under_the_incidents_and_nothing_when_none_is_under_way()
+    {
+        var page = Render<Overview>();
+        Assert.Empty(page.FindAll("[data-testid=current-rollout]"));
+
+        _rollouts.Put(RolloutViews.Running("ro-1", [["internal"], ["pro"]], (At.AddMinutes(-20), 0, RolloutEventKind.Started)));
+        await _rollouts.RaiseAsync();
+        Time.Advance(LivePageBase.TextInterval);
+
+        page.WaitForAssertion(() => Assert.Equal("/rollouts/ro-1", page.Find("[data-testid=current-rollout]").GetAttribute("href")));
+        Assert.Equal("wave 1 of 2", page.Find("[data-testid=current-rollout-wave]").TextContent);
+        Assert.Equal("internal", page.Find("[data-testid=current-rollout-tiers]").TextContent);
+    }
 }
