@@ -82,6 +82,31 @@ public sealed class RolloutIncidentTimelineTests : IAsyncLifetime
         Assert.Empty(await source.DuringAsync(now, now.AddMinutes(-1), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task The_incident_board_signals_its_pages_when_a_rollback_line_is_added_and_not_on_a_rollout_change_that_adds_none()
+    {
+        await DeclareAsync("Completion failures on pro");
+        var rollout = await _h.StartedAsync();
+        var signals = 0;
+        using var subscription = Incidents.Subscribe(() =>
+        {
+            Interlocked.Increment(ref signals);
+            return Task.CompletedTask;
+        });
+
+        // The first commit seen sets the baseline; the pipeline awaits its subscribers, so counts are exact after each send.
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        rollout = (await _h.RoundAsync(rollout, GateResult.Fail, 0.80)).Value!;
+        var baseline = signals;
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        rollout = (await _h.RoundAsync(rollout, GateResult.Fail, 0.78)).Value!;
+        Assert.Equal(RolloutState.RolledBack, rollout.Status.State);
+        Assert.Equal(baseline + 1, signals);
+
+        await _h.OkAsync(new RolloutControlCommand(rollout.Id, new RolloutInput.Retry()) { ExpectedVersion = rollout.Version });
+        Assert.Equal(baseline + 1, signals);
+    }
+
     private async Task<IncidentSummary> DeclareAsync(string title)
     {
         var result = await _h.Pipeline.SendAsync(new DeclareIncidentCommand(IncidentClass.ProviderOutage, title, Severity.Sev3, "openai"), RolloutHarness.Operator);

@@ -10,7 +10,8 @@ namespace VibeDashboard.Operations.Incidents;
 /// <summary>
 /// The incidents' read model over the store (<see cref="IIncidentBoard"/>). Its subscribers are signalled after a
 /// command that changed an incident commits: on the pipeline's commit signal the board reads the incidents' version
-/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed.
+/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed,
+/// plus the timeline sources' marks (a rollback's line is a change of what an incident page shows).
 /// The timeline of an incident page adds the SLO alert transitions of the class's SLOs during the incident, and the
 /// lines other parts of the control plane contribute (<see cref="IIncidentTimelineSource"/>: rollbacks and pauses of
 /// rollouts) while it was open. Both are merged when read, never written into the incident: a line written there
@@ -207,6 +208,21 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         {
             await using var connection = await _connections.OpenAsync(CancellationToken.None);
             var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
+            // Versions and the sources' marks only grow, so the sum moves exactly when either did: an incident page
+            // open during a rollback shows its line without a reload.
+            foreach (var source in _sources)
+            {
+                try
+                {
+                    total += await source.MarkAsync(CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // A failing source must not silence the incidents' own changes (at worst one extra signal).
+                    _logger.LogWarning(e, "Reading the timeline mark of {Source} after a commit failed", source.GetType().Name);
+                }
+            }
+
             if (Interlocked.Exchange(ref _seenTotal, total) == total)
             {
                 return;
@@ -262,4 +278,7 @@ public interface IIncidentTimelineSource
 {
     /// <summary>The lines from <paramref name="from"/> to <paramref name="to"/>, both included, in any order.</summary>
     Task<IReadOnlyList<TimelineEntry>> DuringAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>A number that only grows, and grows whenever a line is added (a count of lines): the board's change signal.</summary>
+    Task<long> MarkAsync(CancellationToken cancellationToken);
 }

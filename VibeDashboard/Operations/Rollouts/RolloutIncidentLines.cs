@@ -45,6 +45,16 @@ public sealed class RolloutIncidentLines(SqliteConnectionFactory connections, St
         return rows.Select(Entry).ToList();
     }
 
+    private const string MarkSql = "SELECT COUNT(*) FROM _vd_rollout_timeline WHERE event IN @events";
+
+    // Timeline lines are never deleted: the count of shown lines moves exactly when one is added.
+    public async Task<long> MarkAsync(CancellationToken cancellationToken)
+    {
+        await schema.EnsureCreatedAsync(cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(MarkSql, new { events = ShownNames }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>"ro-1 (2026.12.1): wave 2 (pro) rolled back automatically: gate …" — the rollout's own line, named.</summary>
     private static TimelineEntry Entry(LineRow row)
     {
