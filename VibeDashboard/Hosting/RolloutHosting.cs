@@ -3,17 +3,20 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
+using VibeDashboard.Hubs;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
+using VibeDashboard.Operations.Incidents;
 using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Hosting;
 
 /// <summary>
 /// Wave rollouts (Operations/Rollouts): options and their validation (templates parsed at start), the readiness
-/// judge's inputs, the rollout commands, the read model (<see cref="IRolloutBoard"/>), the check loop and
-/// <c>/api/rollouts…</c>. Web host only; needs the store, the command pipeline, notifications (the outbox), the
-/// incidents (<c>IIncidentBoard</c>) and the metrics feed registered.
+/// judge's inputs, the rollout commands, the read model (<see cref="IRolloutBoard"/>), the check loop,
+/// <c>/api/rollouts…</c>, the hub's rollout pushes and the rollouts' lines on incident timelines. Web host only;
+/// needs the store, the command pipeline, notifications (the outbox), the incidents (<c>IIncidentBoard</c>) and the
+/// metrics feed registered.
 /// </summary>
 public static class RolloutHosting
 {
@@ -34,12 +37,15 @@ public static class RolloutHosting
         services.AddSingleton<RolloutWriter>();
         services.AddSingleton<StoredRolloutBoard>();
         services.AddSingleton<IRolloutBoard>(sp => sp.GetRequiredService<StoredRolloutBoard>());
+        // Rollbacks, pauses and aborts on the timelines of the incidents open at the time (read by the incident board).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncidentTimelineSource, RolloutIncidentLines>());
         services.AddCommandHandler<CreateRolloutCommand, RolloutView, CreateRolloutHandler>();
         services.AddCommandHandler<RolloutControlCommand, RolloutView, RolloutControlHandler>();
         services.AddCommandHandler<AttestReadinessCommand, RolloutView, AttestReadinessHandler>();
         services.AddCommandHandler<RolloutCheckRoundCommand, RolloutView, RolloutCheckRoundHandler>();
         services.AddSingleton<RolloutCheckLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<RolloutCheckLoop>());
+        services.AddHostedService<RolloutBroadcaster>();
         return services;
     }
 
