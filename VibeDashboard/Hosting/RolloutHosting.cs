@@ -34,6 +34,7 @@ public static class RolloutHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RolloutOptions>, RolloutOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RolloutReadiness>();
+        services.AddSingleton<IRolloutTemplates, RolloutTemplates>();
         services.AddSingleton<RolloutWriter>();
         services.AddSingleton<StoredRolloutBoard>();
         services.AddSingleton<IRolloutBoard>(sp => sp.GetRequiredService<StoredRolloutBoard>());
@@ -109,7 +110,7 @@ public static class RolloutHosting
         return new Tagged(Results.Json(new { rollouts }, CommandJson.Options), etag);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ICommandPipeline pipeline, IOptions<RolloutOptions> options, IOptions<SloOptions> slos, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, ICommandPipeline pipeline, IRolloutTemplates templates, CancellationToken cancellationToken)
     {
         var body = await ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
@@ -117,8 +118,7 @@ public static class RolloutHosting
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
         }
 
-        var sloKeys = RolloutOptionsValidation.SloKeys(slos.Value);
-        if (!RolloutRequests.TryCreate(body.Value, RolloutOptionsValidation.Templates(options.Value, sloKeys), RolloutOptionsValidation.Context(options.Value, sloKeys), out var command, out var error))
+        if (!RolloutRequests.TryCreate(body.Value, await templates.ListAsync(cancellationToken), templates.Context, out var command, out var error))
         {
             return await CommandHttp.RefusedAsync(context, pipeline, error!);
         }
@@ -182,9 +182,10 @@ public static class RolloutHosting
 
     // ---- reading bodies: 400s that say what is wrong ----
 
-    private readonly record struct JsonBody(JsonElement Value, string? Error);
+    internal readonly record struct JsonBody(JsonElement Value, string? Error);
 
-    private static async Task<JsonBody> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>A JSON object body of at most <see cref="MaxBodyBytes"/>, or the reason it is not one.</summary>
+    internal static async Task<JsonBody> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {

@@ -33,6 +33,7 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardNotifications(builder.Configuration);
         services.AddVibeDashboardIncidents(builder.Configuration);
         services.AddVibeDashboardRollouts(builder.Configuration);
+        services.AddVibeDashboardDemoFaults();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -90,6 +91,7 @@ public static class VibeDashboardHosting
         app.MapVibeDashboardOperations();
         app.MapVibeDashboardIncidents();
         app.MapVibeDashboardRollouts();
+        app.MapVibeDashboardDemoFaults();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

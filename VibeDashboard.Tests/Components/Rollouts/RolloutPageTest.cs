@@ -8,6 +8,7 @@ using VibeDashboard.Components;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
+using VibeDashboard.Operations.Demo;
 using VibeDashboard.Operations.Rollouts;
 using VibeDashboard.Tests.Components.Incidents;
 using VibeDashboard.Tests.Infrastructure;
@@ -29,6 +30,8 @@ public abstract class RolloutPageTest : DashboardComponentTest
         Services.AddSingleton<ICommandPipeline>(Pipeline);
         Services.AddSingleton(Options.Create(RolloutOptions));
         Services.AddSingleton(Options.Create(new SloOptions()));
+        Services.AddSingleton<IRolloutTemplates>(sp => new ConfiguredTemplates(sp.GetRequiredService<IOptions<RolloutOptions>>().Value));
+        Services.AddSingleton<IDemoFaults>(Demo);
         Services.AddScoped<CircuitClient>();
         Services.AddScoped<CommandSender>();
         _auth = AddAuthorization();
@@ -36,6 +39,9 @@ public abstract class RolloutPageTest : DashboardComponentTest
     }
 
     protected FakeRolloutBoard Board { get; } = new();
+
+    /// <summary>Not the demo unless a test says (<see cref="FakeDemoFaults.State"/>).</summary>
+    protected FakeDemoFaults Demo { get; } = new();
 
     protected RecordingPipeline Pipeline { get; } = new();
 
@@ -106,4 +112,21 @@ public abstract class RolloutPageTest : DashboardComponentTest
         }).Build();
         return config.GetSection("Rollouts:Templates").GetChildren().ToList();
     }
+
+    /// <summary>The configured templates alone (the store-reading demo template is tested on a real host).</summary>
+    private sealed class ConfiguredTemplates(RolloutOptions options) : IRolloutTemplates
+    {
+        public RolloutDefinitionContext Context => RolloutOptionsValidation.Context(options, RolloutOptionsValidation.SloKeys(new SloOptions()));
+
+        public Task<IReadOnlyList<RolloutDefinition>> ListAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(RolloutOptionsValidation.Templates(options, RolloutOptionsValidation.SloKeys(new SloOptions())));
+    }
+}
+
+/// <summary>The demo's fault state as a page reads it; a test sets <see cref="State"/>.</summary>
+public sealed class FakeDemoFaults : IDemoFaults
+{
+    public DemoFaultState State { get; set; } = new(false, null, ["internal", "free", "pro", "enterprise"]);
+
+    public Task<DemoFaultState> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(State);
 }

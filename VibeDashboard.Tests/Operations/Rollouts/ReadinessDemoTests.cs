@@ -23,7 +23,7 @@ namespace VibeDashboard.Tests.Operations.Rollouts;
 public sealed class ReadinessDemoTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_demo_shows_observability_and_guardrails_but_no_rollback_drill_and_an_alerting_preview()
+    public async Task The_demo_shows_observability_drills_and_guardrails_but_an_alerting_preview_and_no_rotation_evidence()
     {
         await using var harness = new IncidentHarness(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Days"] = "30" });
         var services = harness.Services;
@@ -60,14 +60,14 @@ public sealed class ReadinessDemoTests(ITestOutputHelper output)
 
         output.WriteLine($"peak {evidence.PeakConcurrentSandboxes} at {evidence.PeakAt:u}; refusals {evidence.RateLimitRefusals.Count}; sources {string.Join(", ", evidence.SourceEvents)}");
 
-        // The demo has traffic from every source but api (its api checks are probes, source probe), CI applies
-        // migrations but never drills a rollback, and the ongoing sandbox instability keeps preview startup on a ticket.
-        Assert.Equal(0, evidence.SourceEvents["api"]);
-        Assert.All(ReadinessJudge.ObservedSources.Where(s => s != "api"), s => Assert.True(evidence.SourceEvents[s] > 0, s));
-        Assert.StartsWith("no events in the last hour from api (", ReadinessKit.ItemOf(items, ReadinessItemKey.Observability).Evidence);
-        Assert.Equal(0, evidence.RollbackDrills.Count);
+        // The demo has traffic from every observed source (its api requests are sampled logs), CI applies migrations
+        // and has drilled rollbacks weekly since the migration regression, and the ongoing sandbox instability keeps
+        // preview startup on a ticket.
+        Assert.All(ReadinessJudge.ObservedSources, s => Assert.True(evidence.SourceEvents[s] > 0, s));
+        Assert.StartsWith("events in the last hour: api ", ReadinessKit.ItemOf(items, ReadinessItemKey.Observability).Evidence);
+        Assert.True(evidence.RollbackDrills.Count > 0);
         Assert.True(evidence.MigrationsApplied.Count > 0);
-        Assert.StartsWith("no rollback_drill from ci in the last 30 days; ", ReadinessKit.ItemOf(items, ReadinessItemKey.MigrationRollback).Evidence);
+        Assert.Contains(" rollback_drill from ci in the last 30 days (last ", ReadinessKit.ItemOf(items, ReadinessItemKey.MigrationRollback).Evidence);
         Assert.Contains("no open migration_regression incident", ReadinessKit.ItemOf(items, ReadinessItemKey.MigrationRollback).Evidence);
         Assert.StartsWith("preview_startup alerted in the last 24 h (worst ticket, now ticket", ReadinessKit.ItemOf(items, ReadinessItemKey.PreviewConcurrency).Evidence);
         Assert.Equal(SweptPeak(await SandboxEdgesAsync(connections, now), now - ReadinessJudge.ConcurrencyWindow), evidence.PeakConcurrentSandboxes);
@@ -75,9 +75,9 @@ public sealed class ReadinessDemoTests(ITestOutputHelper output)
         Assert.Equal(ReadinessResult.Passed, ReadinessKit.ItemOf(items, ReadinessItemKey.CostQuotaGuardrails).Result);
         Assert.True(evidence.RateLimitRefusals.Count > 0);
         Assert.Equal(
-            [ReadinessResult.Failed, ReadinessResult.Failed, ReadinessResult.Failed, ReadinessResult.Unknown, ReadinessResult.Passed],
+            [ReadinessResult.Passed, ReadinessResult.Passed, ReadinessResult.Failed, ReadinessResult.Unknown, ReadinessResult.Passed],
             items.Select(i => i.Result));
-        Assert.Equal(4, ReadinessJudge.CanStart(items).Reasons.Count);
+        Assert.Equal(2, ReadinessJudge.CanStart(items).Reasons.Count);
     }
 
     private static async Task<long> CountAsync(SqliteConnectionFactory connections)

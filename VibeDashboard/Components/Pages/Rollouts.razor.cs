@@ -41,9 +41,7 @@ public sealed partial class Rollouts : IAsyncDisposable
 
     [Inject] public required NavigationManager Navigation { get; init; }
 
-    [Inject] public required IOptions<RolloutOptions> RolloutOptions { get; init; }
-
-    [Inject] public required IOptions<SloOptions> SloOptions { get; init; }
+    [Inject] public required IRolloutTemplates Templates { get; init; }
 
     private RolloutDefinition? Chosen => _templates.FirstOrDefault(t => t.Name == _template);
 
@@ -58,7 +56,7 @@ public sealed partial class Rollouts : IAsyncDisposable
         _clock = Time.CreateTimer(_ => _ = InvokeAsync(Tick), null, ClockInterval, ClockInterval);
         // Only to leave the button out for viewers: the pipeline checks the role again.
         _canAct = await Commands.RoleAsync() >= DashboardRole.Operator;
-        _templates = RolloutOptionsValidation.Templates(RolloutOptions.Value, RolloutOptionsValidation.SloKeys(SloOptions.Value));
+        _templates = await Templates.ListAsync(_cts.Token);
         await LoadAsync();
     }
 

@@ -282,5 +282,20 @@ public static class GateEvaluator
     private static TimeSpan Whole(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Floor(span.TotalSeconds)));
 
     /// <summary>Four significant digits, invariant: what timelines and reasons show.</summary>
-    public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    public static string Number(double value)
+    {
+        // Four significant digits below 1000, whole numbers above, never an exponent: "15368 <= 25000", not "1.537E+04".
+        if (!double.IsFinite(value))
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Math.Abs(value) >= 1000 || value == Math.Floor(value))
+        {
+            return Math.Round(value).ToString("0", CultureInfo.InvariantCulture);
+        }
+
+        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
+        return Math.Round(value, digits).ToString("0.###############", CultureInfo.InvariantCulture);
+    }
 }
