@@ -28,7 +28,7 @@ public sealed class RolloutHarness : IAsyncDisposable
     private readonly bool _ownsDirectory;
 
     /// <summary>A fresh store; or, given <paramref name="directory"/>, another process's store (a restart), left in place on dispose.</summary>
-    public RolloutHarness(string? directory = null, DateTimeOffset? now = null)
+    public RolloutHarness(string? directory = null, DateTimeOffset? now = null, IDictionary<string, string?>? settings = null)
     {
         _ownsDirectory = directory is null;
         _directory = directory ?? Path.Combine(Path.GetTempPath(), "vd-tests", Guid.NewGuid().ToString("N"));
@@ -43,7 +43,7 @@ public sealed class RolloutHarness : IAsyncDisposable
             ["Notifications:Webhooks:0:Secret"] = "s3cret",
             ["Notifications:Webhooks:0:Events:0"] = "rollout.*",
             ["Notifications:Webhooks:0:Format"] = "json",
-        }).Build();
+        }.Concat(settings ?? new Dictionary<string, string?>()).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value)).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(Time);
@@ -54,6 +54,7 @@ public sealed class RolloutHarness : IAsyncDisposable
         services.AddVibeDashboardNotifications(configuration);
         services.AddVibeDashboardIncidents(configuration);
         services.AddVibeDashboardRollouts(configuration);
+        services.AddVibeDashboardDemoFaults();
         _services = services.BuildServiceProvider();
     }
 
