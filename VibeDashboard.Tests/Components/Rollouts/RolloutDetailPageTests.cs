@@ -379,4 +379,41 @@ public sealed class RolloutDetailPageTests : RolloutPageTest
         await DisposeComponentsAsync();
         Assert.Equal(0, Board.SubscriberCount);
     }
+
+    [Fact]
+    public void On_the_live_demo_an_operator_degrades_an_exposed_tier_from_the_page_and_sees_it_active()
+    {
+        Board.Put(Rollout(status: s => Running(s, wave: 1)));
+        Demo.State = Demo.State with { IsDemo = true };
+        Pipeline.Answer = _ =>
+        {
+            Demo.State = Demo.State with { Fault = new VibeDashboard.Ingestion.Demo.DemoFault("pro", Now, Now.AddMinutes(10), "olivia@example.com") };
+            return (VibeDashboard.Operations.Commands.CommandOutcome.Ok, Demo.State.Fault, null);
+        };
+
+        var page = RenderPage();
+
+        var buttons = page.FindAll("[data-testid=demo-fault-inject]");
+        Assert.Equal(["internal", "pro"], buttons.Select(b => b.GetAttribute("data-tier")));
+        page.Find("[data-testid=demo-fault-inject][data-tier=pro]").Click();
+
+        var sent = Assert.Single(Pipeline.SentOf<VibeDashboard.Operations.Demo.InjectDemoFaultCommand>());
+        Assert.Equal(("pro", TimeSpan.FromMinutes(10)), (sent.Tier, sent.Duration));
+        page.WaitForAssertion(() => Assert.Contains("pro's generations are failing until", page.Find("[data-testid=demo-fault-active]").TextContent));
+        Assert.Single(page.FindAll("[data-testid=demo-fault-end]"));
+    }
+
+    [Fact]
+    public void Without_the_demo_or_for_a_viewer_no_fault_can_be_set()
+    {
+        Board.Put(Rollout(status: s => Running(s)));
+        var page = RenderPage();
+        Assert.Empty(page.FindAll("[data-testid=demo-fault]"));
+
+        Demo.State = Demo.State with { IsDemo = true };
+        SignIn(DashboardRole.Viewer);
+        page = RenderPage();
+        Assert.Single(page.FindAll("[data-testid=demo-fault]"));
+        Assert.Empty(page.FindAll("[data-testid=demo-fault-inject]"));
+    }
 }
