@@ -457,6 +457,8 @@ public sealed class MonthlyReviewBuilder(SqliteConnectionFactory connections, St
 /// <summary>The store's enum wire names (<c>provider_outage</c>, <c>automated_mitigation</c>); a name a newer version wrote is null, not a guess.</summary>
 internal static class Wire
 {
+    public static string Name<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
+
     public static T? TryParse<T>(string? text) where T : struct, Enum
     {
         if (string.IsNullOrEmpty(text))
