@@ -36,8 +36,8 @@ public sealed class MonthlyReviewBuilder(SqliteConnectionFactory connections, St
     /// <summary>The month in progress (its review is partial: to date).</summary>
     public ReviewMonth CurrentMonth => ReviewMonth.Current(time.GetUtcNow());
 
-    /// <summary>Closed months held in the cache (for tests and diagnostics).</summary>
-    public int CachedMonths => _cache.Count;
+    /// <summary>Whether a review of <paramref name="month"/> is held (closed months only).</summary>
+    internal bool IsCached(ReviewMonth month) => _cache.TryGetValue(month, out var hit) && hit.Review is not null;
 
     /// <summary>The review of <paramref name="month"/>: every section, or a coverage state saying why there is none.</summary>
     public async Task<MonthlyReview> BuildAsync(ReviewMonth month, CancellationToken cancellationToken = default)
@@ -144,8 +144,8 @@ public sealed class MonthlyReviewBuilder(SqliteConnectionFactory connections, St
     private async Task<MonthFigures> FiguresAsync(DbConnection connection, ReviewMonth month, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var from = month.StartMs;
-        // The month in progress counts what has happened up to now (an event dated now included); later rows wait.
-        var to = month.End <= now ? month.EndMs : now.ToUnixTimeMilliseconds() + 1;
+        // The month in progress counts what happened before now; rows dated later wait for their time (docs/metrics.md).
+        var to = month.End <= now ? month.EndMs : now.ToUnixTimeMilliseconds();
         var end = month.End <= now ? month.End : now;
 
         var classes = await ReviewQueries.IncidentClassesAsync(connection, from, to, cancellationToken);
