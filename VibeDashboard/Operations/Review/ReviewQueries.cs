@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using VibeDashboard.Configuration;
 
@@ -23,20 +24,24 @@ internal static class ReviewQueries
     public static Task<long?> DataStartAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long?>(Command(DataStartSql, new { }, cancellationToken));
 
-    // What a closed month's numbers depend on besides time: its events change only by an import (the live appender
-    // writes the present), and the operator tables move these marks whenever a row is added or changed.
-    private const string FingerprintSql = """
+    // What a closed month's numbers depend on besides time. Its events change only by an import (the live appender
+    // writes the present), so the import mark covers them; the operator tables move their marks whenever a row is added
+    // or changed (every change of an incident bumps its version).
+    private const string MarksSql = """
         SELECT
             (SELECT COALESCE(MAX(id), 0) FROM _vd_imports WHERE outcome = 'Succeeded') || ':' ||
+            (SELECT COALESCE(MIN(occurred_at), 0) FROM ops_events) AS Events,
             (SELECT COUNT(*) || '/' || COALESCE(SUM(version), 0) FROM _vd_incidents) || ':' ||
             (SELECT COUNT(*) || '/' || COALESCE(SUM(done), 0) || '/' || COALESCE(MAX(done_at), 0) FROM _vd_follow_ups) || ':' ||
             (SELECT COALESCE(MAX(id), 0) FROM _vd_alert_history) || ':' ||
-            (SELECT COALESCE(MAX(id), 0) FROM _vd_rollout_timeline) || ':' ||
-            (SELECT COALESCE(MIN(occurred_at), 0) FROM ops_events)
+            (SELECT COALESCE(MAX(id), 0) FROM _vd_rollout_timeline) AS Operations
         """;
 
-    public static async Task<string> FingerprintAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<string>(Command(FingerprintSql, new { }, cancellationToken)) ?? "";
+    public static async Task<StoreMarks> MarksAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<MarksData>(Command(MarksSql, new { }, cancellationToken));
+        return new StoreMarks(row.Events, row.Events + "|" + row.Operations);
+    }
 
     // ---- incidents ----
 
@@ -99,24 +104,50 @@ internal static class ReviewQueries
 
     // ---- SLOs ----
 
-    /// <summary>An SLO's SLI events per UTC day in the range: all and good, with the SLO's own definition of good.</summary>
-    public static async Task<IReadOnlyList<SloDayData>> SloDaysAsync(DbConnection connection, SloDefinition slo, long from, long to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every SLO's SLI events per UTC day in one scan: columns <c>T{i}</c> and <c>G{i}</c> count the events of
+    /// <paramref name="slos"/>[i] and the good ones among them, each with the SLO's own selection and definition of good.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<SloDayData>>> SloDaysAsync(DbConnection connection, IReadOnlyList<SloDefinition> slos, long from, long to, CancellationToken cancellationToken)
     {
-        var status = slo.GoodStatus is null ? "(status IS NULL OR LOWER(status) <> 'error')" : "LOWER(status) = LOWER(@goodStatus)";
-        var latency = slo.Sli == SliKind.Latency ? " AND duration_ms IS NOT NULL AND duration_ms < @threshold" : "";
-        var source = slo.Source is null ? "" : " AND source = @source";
-        var app = slo.RequireAppId ? " AND app_id IS NOT NULL AND app_id <> ''" : "";
+        if (slos.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters(new { from, to, all = slos.SelectMany(s => s.Events).Distinct(StringComparer.Ordinal).ToList() });
+        var columns = new List<string>();
+        for (var i = 0; i < slos.Count; i++)
+        {
+            var slo = slos[i];
+            var status = slo.GoodStatus is null ? "(status IS NULL OR LOWER(status) <> 'error')" : $"LOWER(status) = LOWER(@goodStatus{i})";
+            var latency = slo.Sli == SliKind.Latency ? $" AND duration_ms IS NOT NULL AND duration_ms < @threshold{i}" : "";
+            var match = $"event_type IN @events{i}" + (slo.Source is null ? "" : $" AND source = @source{i}") + (slo.RequireAppId ? " AND app_id IS NOT NULL AND app_id <> ''" : "");
+            columns.Add($"SUM(CASE WHEN {match} THEN 1 ELSE 0 END) AS T{i}");
+            columns.Add($"SUM(CASE WHEN {match} AND event_type NOT IN @failures{i} AND {status}{latency} THEN 1 ELSE 0 END) AS G{i}");
+            parameters.Add($"events{i}", slo.Events);
+            parameters.Add($"failures{i}", SloDefinition.FailedEventTypes.Concat(slo.FailureEvents).Distinct(StringComparer.Ordinal).ToList());
+            parameters.Add($"goodStatus{i}", slo.GoodStatus);
+            parameters.Add($"threshold{i}", slo.ThresholdMs ?? 0);
+            parameters.Add($"source{i}", slo.Source);
+        }
+
         var sql = $"""
-            SELECT occurred_at / {DayMs} AS Day, COUNT(*) AS Total,
-                SUM(CASE WHEN event_type NOT IN @failures AND {status}{latency} THEN 1 ELSE 0 END) AS Good
-            FROM ops_events
-            WHERE occurred_at >= @from AND occurred_at < @to AND event_type IN @events{source}{app}
+            SELECT occurred_at / {DayMs} AS Day, {string.Join(", ", columns)}
+            FROM ops_events WHERE occurred_at >= @from AND occurred_at < @to AND event_type IN @all
             GROUP BY occurred_at / {DayMs} ORDER BY Day
             """;
-        var failures = SloDefinition.FailedEventTypes.Concat(slo.FailureEvents).Distinct(StringComparer.Ordinal).ToList();
-        var parameters = new { from, to, events = slo.Events, failures, goodStatus = slo.GoodStatus, threshold = slo.ThresholdMs ?? 0, source = slo.Source };
-        return [.. await connection.QueryAsync<SloDayData>(Command(sql, parameters, cancellationToken))];
+        var rows = (await connection.QueryAsync(Command(sql, parameters, cancellationToken))).Cast<IDictionary<string, object?>>().ToList();
+        return
+        [
+            .. slos.Select((_, i) => (IReadOnlyList<SloDayData>)
+            [
+                .. rows.Select(r => new SloDayData { Day = Long(r["Day"]), Total = Long(r[$"T{i}"]), Good = Long(r[$"G{i}"]) }).Where(d => d.Total > 0),
+            ]),
+        ];
     }
+
+    private static long Long(object? value) => value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
     // The state each SLO was in at the range's start (its last transition before it), then every transition inside.
     private const string AlertTransitionsSql = """
@@ -198,7 +229,9 @@ internal static class ReviewQueries
                 SUM((event_type = 'generation_complete' AND LOWER(COALESCE(status, '')) = 'error') OR (event_type = 'error' AND source = 'agent')) AS failed,
                 SUM(event_type IN ('runtime_error_found', 'code_fix_edits', 'deterministic_code_fix_started')) AS fixes
             FROM ops_events
-            WHERE occurred_at >= @from AND occurred_at < @to AND app_id IN (SELECT app_id FROM routed)
+            WHERE occurred_at >= @from AND occurred_at < @to
+                AND event_type IN ('generation_started', 'generation_complete', 'error', 'runtime_error_found', 'code_fix_edits', 'deterministic_code_fix_started')
+                AND app_id IN (SELECT app_id FROM routed)
             GROUP BY app_id),
         firsts AS (
             SELECT app_id,
@@ -248,6 +281,15 @@ internal static class ReviewQueries
 }
 
 // Dapper maps SQLite's Int64 and REAL into settable properties (positional records with int would not map).
+
+/// <summary>The cache keys: <see cref="Events"/> for what only events decide, <see cref="All"/> for a whole month's figures.</summary>
+internal sealed record StoreMarks(string Events, string All);
+
+internal sealed class MarksData
+{
+    public string Events { get; set; } = "";
+    public string Operations { get; set; } = "";
+}
 
 internal sealed class IncidentClassRowData
 {
