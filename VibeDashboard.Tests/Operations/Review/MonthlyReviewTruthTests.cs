@@ -287,11 +287,18 @@ public sealed class MonthlyReviewTruthTests(GeneratedReviewStore fixture) : ICla
         Assert.Equal(rows.Count(f => f.Done && f.DoneAt is { } d && In(d, From, To)), section.Closed);
         Assert.Equal(rows.Count(OpenAtEnd), section.OpenAtEnd);
         Assert.Equal(rows.Count(f => OpenAtEnd(f) && f.Due is { } due && string.CompareOrdinal(due, "2026-11-01") < 0), section.OverdueAtEnd);
-        Assert.Equal(rows.Where(OpenAtEnd).Select(f => f.Id).Order(), section.Open.Select(f => f.Id).Order());
+        var listed = rows.Where(f => In(f.CreatedAt, From, To) || (f.Done && f.DoneAt is { } d && In(d, From, To)) || OpenAtEnd(f));
+        Assert.Equal(listed.Select(f => f.Id).Order(), section.Items.Select(f => f.Id).Order());
+        Assert.Equal(section.OpenAtEnd, section.Items.Count(f => f.State != FollowUpState.Closed));
+        Assert.Equal(section.OverdueAtEnd, section.Items.Count(f => f.State == FollowUpState.Overdue));
+        // Closed by the end, even if only on its last millisecond; a follow-up done later is still open then.
+        Assert.All(section.Items.Where(f => f.DoneAt >= new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)), f => Assert.NotEqual(FollowUpState.Closed, f.State));
         Assert.True(section.OverdueAtEnd > 0 && section.OverdueAtEnd < section.OpenAtEnd);
         // Due on the last day is overdue once the month is over; due the day after is not yet.
-        Assert.All(section.Open.Where(f => f.Due == new DateOnly(2026, 10, 31)), f => Assert.Equal(FollowUpState.Overdue, f.State));
-        Assert.All(section.Open.Where(f => f.Due == new DateOnly(2026, 11, 1)), f => Assert.Equal(FollowUpState.Open, f.State));
+        var open = section.Items.Where(f => f.State != FollowUpState.Closed).ToList();
+        Assert.Contains(open, f => f.Due == new DateOnly(2026, 10, 31));
+        Assert.All(open.Where(f => f.Due == new DateOnly(2026, 10, 31)), f => Assert.Equal(FollowUpState.Overdue, f.State));
+        Assert.All(open.Where(f => f.Due == new DateOnly(2026, 11, 1)), f => Assert.Equal(FollowUpState.Open, f.State));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class ReviewExportTests(GeneratedReviewStore fixture) : IClassFixt
             [ReviewSection.SpendProviders] = review.Spend.Providers.Count,
             [ReviewSection.Routing] = review.Routing!.Count,
             [ReviewSection.Rollouts] = review.Rollouts!.Rollbacks.Count + review.Rollouts.PauseEntries.Count,
-            [ReviewSection.FollowUps] = review.FollowUps!.Open.Count,
+            [ReviewSection.FollowUps] = review.FollowUps!.Items.Count,
             [ReviewSection.Retire] = review.Retire!.Candidates.Count,
         };
         foreach (var section in ReviewSections.All)

@@ -287,7 +287,10 @@ public sealed record RolloutsSection(
     IReadOnlyList<RolloutRollback> Rollbacks,
     IReadOnlyList<RolloutPauseEntry> PauseEntries);
 
-/// <summary>A wave rolled back in the month: the gate that failed its two consecutive checks (null: by hand) and why.</summary>
+/// <summary>
+/// A wave rolled back in the month: the gate that failed its two consecutive checks (null: by hand) and why (the
+/// timeline's words). <see cref="Wave"/> counts from 1, as the rollout pages label waves.
+/// </summary>
 public sealed record RolloutRollback(
     long Rollout,
     string Name,
@@ -303,14 +306,15 @@ public sealed record RolloutPauseEntry(long Rollout, string Name, int Wave, Date
 
 /// <summary>
 /// Follow-ups as at the review's end: created in the month, closed in the month (whenever created), still open and,
-/// of those, overdue (due before the end's UTC date); <see cref="Open"/> lists every one open at the end.
+/// of those, overdue (due before the end's UTC date). <see cref="Items"/> lists each follow-up created in the month,
+/// closed in it or open at its end, with its state then: open and overdue first (by due date), then closed.
 /// </summary>
 public sealed record FollowUpsSection(
     long Created,
     long Closed,
     long OpenAtEnd,
     long OverdueAtEnd,
-    IReadOnlyList<ReviewFollowUp> Open);
+    IReadOnlyList<ReviewFollowUp> Items);
 
 // ---- retire ----
 

@@ -376,8 +376,10 @@ public sealed class MonthlyReviewBuilder(SqliteConnectionFactory connections, St
     {
         var endDate = DateOnly.FromDateTime(end.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var counts = await ReviewQueries.FollowUpCountsAsync(connection, from, to, endDate, cancellationToken);
-        var open = (await ReviewQueries.OpenFollowUpsAsync(connection, to, cancellationToken)).Select(f => FollowUpAt(f, end)).OfType<ReviewFollowUp>().ToList();
-        return new FollowUpsSection(counts.Created, counts.Closed, counts.OpenAtEnd, counts.OverdueAtEnd, open);
+        var items = (await ReviewQueries.MonthFollowUpsAsync(connection, from, to, cancellationToken))
+            .Select(f => FollowUpAt(f, end)).OfType<ReviewFollowUp>()
+            .OrderBy(f => f.State == FollowUpState.Closed).ToList();
+        return new FollowUpsSection(counts.Created, counts.Closed, counts.OpenAtEnd, counts.OverdueAtEnd, items);
     }
 
     private async Task<RetireSection> RetireAsync(Context context, ReviewMonth month, long to, CancellationToken cancellationToken)

@@ -254,10 +254,10 @@ public static class ReviewExport
         md.Append("Created: ").Append(followUps.Created.ToString(Invariant)).Append("; closed: ").Append(followUps.Closed.ToString(Invariant))
             .Append("; open at the end: ").Append(followUps.OpenAtEnd.ToString(Invariant)).Append(", of which overdue: ")
             .Append(followUps.OverdueAtEnd.ToString(Invariant)).Append(".\n\n");
-        if (followUps.Open.Count > 0)
+        if (followUps.Items.Count > 0)
         {
             Table(md, ["Incident", "Follow-up", "Kind", "Owner", "Due", "State"],
-                followUps.Open.Select(f => new[]
+                followUps.Items.Select(f => new[]
                 {
                     $"inc-{f.Incident}", f.Title, KindName(f.Kind), f.Owner, f.Due?.ToString("yyyy-MM-dd", Invariant) ?? "–", StateName(f.State),
                 }));
@@ -382,7 +382,7 @@ public static class ReviewExport
         return writer.ToString();
     }
 
-    /// <summary>Writes one section as CSV (the header, then a row per item; the follow-ups section lists those open at the end).</summary>
+    /// <summary>Writes one section as CSV: the header, then a row per item (as <see cref="FollowUpsSection.Items"/> for the follow-ups).</summary>
     public static async Task WriteCsvAsync(TextWriter writer, MonthlyReview review, ReviewSection section, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(review);
@@ -438,7 +438,7 @@ public static class ReviewExport
                 "paused", N(p.Rollout), p.Name, N(p.Wave), Iso(p.At), B(p.Automatic), "", p.Reason,
             })))
             .OrderBy(x => x.At).Select(x => x.Row),
-        ReviewSection.FollowUps => review.FollowUps!.Open.Select(f => new[]
+        ReviewSection.FollowUps => review.FollowUps!.Items.Select(f => new[]
         {
             N(f.Id), N(f.Incident), f.Title, f.Owner, KindName(f.Kind), f.Due?.ToString("yyyy-MM-dd", Invariant) ?? "", StateName(f.State), Iso(f.CreatedAt),
             f.DoneAt is { } done ? Iso(done) : "",

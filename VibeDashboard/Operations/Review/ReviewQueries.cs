@@ -95,12 +95,16 @@ internal static class ReviewQueries
     public static async Task<FollowUpCountsData> FollowUpCountsAsync(DbConnection connection, long from, long to, string endDate, CancellationToken cancellationToken) =>
         await connection.QuerySingleAsync<FollowUpCountsData>(Command(FollowUpCountsSql, new { from, to, endDate }, cancellationToken));
 
-    private const string OpenFollowUpsSql = $"""
-        SELECT {FollowUpColumns} FROM _vd_follow_ups WHERE created_at < @to AND (done = 0 OR done_at >= @to) ORDER BY due IS NULL, due, id
+    private const string MonthFollowUpsSql = $"""
+        SELECT {FollowUpColumns} FROM _vd_follow_ups
+        WHERE (created_at >= @from AND created_at < @to)
+            OR (done = 1 AND done_at >= @from AND done_at < @to)
+            OR (created_at < @to AND (done = 0 OR done_at >= @to))
+        ORDER BY due IS NULL, due, id
         """;
 
-    public static async Task<IReadOnlyList<FollowUpRowData>> OpenFollowUpsAsync(DbConnection connection, long to, CancellationToken cancellationToken) =>
-        [.. await connection.QueryAsync<FollowUpRowData>(Command(OpenFollowUpsSql, new { to }, cancellationToken))];
+    public static async Task<IReadOnlyList<FollowUpRowData>> MonthFollowUpsAsync(DbConnection connection, long from, long to, CancellationToken cancellationToken) =>
+        [.. await connection.QueryAsync<FollowUpRowData>(Command(MonthFollowUpsSql, new { from, to }, cancellationToken))];
 
     // ---- SLOs ----
 
