@@ -82,6 +82,14 @@ public sealed class MonthlyReviewBuilderTests
     }
 
     [Fact]
+    public async Task The_app_services_can_build_it()
+    {
+        await using var store = await ReviewStore.CreateAsync(_ => { });
+        var builder = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<MonthlyReviewBuilder>(store.Store.Services);
+        Assert.Equal(October, builder.DefaultMonth);
+    }
+
+    [Fact]
     public async Task An_empty_store_has_no_data()
     {
         await using var store = await ReviewStore.CreateAsync(_ => { });

@@ -225,7 +225,8 @@ public sealed record SpendWeek(
 /// <summary>
 /// One provider (<see cref="Model"/> null: all its models) or one of its models: its <c>llm_call</c>s and their cost in
 /// the month, and that cost ÷ the month's generations (the share of the cost per generation it carries, so the
-/// provider rows add up to <see cref="SpendSection.CostPerGenerationUsd"/>). Calls with no provider are in no row.
+/// provider rows add up to <see cref="SpendSection.CostPerGenerationUsd"/>); <see cref="Share"/> is its fraction of the
+/// month's provider cost. Calls with no provider are in no row (and a call with no model only in its provider's).
 /// </summary>
 public sealed record ProviderSpend(string Provider, string? Model, long Calls, double CostUsd, double? CostPerGenerationUsd, double? Share);
 
