@@ -146,25 +146,8 @@ public static class RolloutFormat
         _ => op.ToString(),
     };
 
-    /// <summary>
-    /// Up to four significant digits without exponent notation ("G4" writes 10000 as 1E+04): whole numbers as they
-    /// are (10000 ms), fractions rounded (0.9512 → 0.9512, 0.00012346 → 0.0001235).
-    /// </summary>
-    public static string Number(double value)
-    {
-        if (!double.IsFinite(value))
-        {
-            return value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (Math.Abs(value) >= 1000 || value == Math.Floor(value))
-        {
-            return Math.Round(value).ToString("0", CultureInfo.InvariantCulture);
-        }
-
-        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
-        return Math.Round(value, digits).ToString("0.###############", CultureInfo.InvariantCulture);
-    }
+    /// <summary>Up to four significant digits without exponents: the same words as the gates' reasons and the timeline (<see cref="GateEvaluator.Number"/>).</summary>
+    public static string Number(double value) => GateEvaluator.Number(value);
 
     public static string Readiness(ReadinessResult result) => result switch
     {

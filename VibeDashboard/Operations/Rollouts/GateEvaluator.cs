@@ -281,6 +281,24 @@ public static class GateEvaluator
 
     private static TimeSpan Whole(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Floor(span.TotalSeconds)));
 
-    /// <summary>Four significant digits, invariant: what timelines and reasons show.</summary>
-    public static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// What reasons, timelines and the pages show of a value: up to four significant digits, invariant, without
+    /// exponent notation ("G4" writes 10000 as 1E+04): whole numbers as they are (10000 ms), fractions rounded
+    /// (0.95123 → 0.9512, 0.00012346 → 0.0001235).
+    /// </summary>
+    public static string Number(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Math.Abs(value) >= 1000 || value == Math.Floor(value))
+        {
+            return Math.Round(value).ToString("0", CultureInfo.InvariantCulture);
+        }
+
+        var digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 15);
+        return Math.Round(value, digits).ToString("0.###############", CultureInfo.InvariantCulture);
+    }
 }

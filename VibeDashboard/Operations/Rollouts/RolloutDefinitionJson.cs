@@ -831,6 +831,19 @@ public static class RolloutDefinitionJson
             {
                 return $"holds a control character (U+{(int)c:X4}): names are shown on one line";
             }
+
+            // A bidi embedding, override or isolate reorders the text after it wherever the name is shown (the audit
+            // log, the timeline, a webhook): "release \u202E1.21.6202" reads as another release.
+            if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return $"holds a bidi control character (U+{(int)c:X4}): it reorders how the name reads";
+            }
+        }
+
+        // Zero-width characters (U+200B, U+FEFF…) are format characters, not white space: a name of nothing else shows as nothing.
+        if (text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        {
+            return "must not be empty (it holds only invisible characters)";
         }
 
         return null;

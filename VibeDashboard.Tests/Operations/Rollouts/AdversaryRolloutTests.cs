@@ -1,0 +1,104 @@
+using VibeDashboard.Aggregation;
+using VibeDashboard.Operations.Rollouts;
+
+namespace VibeDashboard.Tests.Operations.Rollouts;
+
+/// <summary>
+/// What an adversarial pass over issue 11 found: each test failed before its fix. The check loop's cadence, the
+/// words a gate's reason uses, which SLO alerts count as "in scope", and names that hide or reorder their text.
+/// </summary>
+public sealed class AdversaryRolloutTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 17, 0, 0, TimeSpan.Zero);
+
+    private static readonly GateEvaluationSettings Settings = new(TimeSpan.FromMinutes(10));
+
+    private static RolloutDefinition Definition(TimeSpan checkInterval, params GateDefinition[] gates) => new(
+        "adv", "2026.12.1", checkInterval, false,
+        [new WaveDefinition(["internal"], TimeSpan.FromMinutes(30), 0), new WaveDefinition(["pro"], TimeSpan.FromMinutes(30), 0)],
+        gates);
+
+    private static RolloutStatus Running(RolloutDefinition definition, DateTimeOffset startedAt) =>
+        RolloutMachine.Apply(definition, RolloutStatus.Draft(definition), new RolloutInput.Start(), startedAt).Status;
+
+    private static SloStatus Slo(string key, AlertState alert) =>
+        new(key, key, 0.999, 0.99, 0.5, null, null, new Dictionary<string, double?>(), alert, 990, 1000);
+
+    // The loop ticks every 5 s (PeriodicTimer) and stamps a round with the clock read after loading the rows, so two
+    // rounds are 5 s apart give or take a few milliseconds. Due only at ">= interval", a 5 s rollout was checked every
+    // 10 s on the live app (rounds at :51.98, :01.98, :16.98, :26.98) and a 1 min one every 60 or 65 s.
+    [Theory]
+    [InlineData(5, 4.990, true)]
+    [InlineData(60, 59.990, true)]
+    [InlineData(60, 55.000, false)]
+    [InlineData(60, 30.000, false)]
+    public void A_round_is_due_on_the_tick_that_reaches_the_interval_even_a_few_milliseconds_early(int intervalSeconds, double sinceLastRound, bool due)
+    {
+        var definition = Definition(TimeSpan.FromSeconds(intervalSeconds));
+        var status = Running(definition, T0) with { LastRoundAt = T0.AddMinutes(1) };
+        Assert.Equal(due, RolloutCheckLoop.IsDue(definition, status, T0.AddMinutes(1).AddSeconds(sinceLastRound)));
+    }
+
+    // The page shows a gate's reason as it is, and the lead's fix of the page's own numbers (RolloutFormat.Number)
+    // did not reach the reasons and timeline lines the machine writes: "3301 <= 1E+04" on the live app.
+    [Fact]
+    public void A_gate_reason_writes_its_numbers_without_exponents()
+    {
+        var gate = new GateDefinition("startup p95", MetricKeys.PreviewStartupLatencyMs, MetricStat.P95, "30m", GateOperator.AtMost, 10_000);
+        var reading = new TierReading("internal", 3000, 300, T0, P50: 2000, P95: 3301.376, P99: 12_345.6);
+        var check = GateEvaluator.Evaluate(gate, new GateInput([reading]), Settings, T0);
+        Assert.Equal("3301 <= 10000", check.Reason);
+
+        var failing = GateEvaluator.Evaluate(gate with { Stat = MetricStat.P99 }, new GateInput([reading]), Settings, T0);
+        Assert.Equal("12346 > 10000", failing.Reason);
+        Assert.Equal("0.9512", GateEvaluator.Number(0.95123));
+    }
+
+    // An slo gate with maxAlert "ticket" tolerates a ticket alert (it passes), yet the loop counted every ticket or
+    // page alert on the gate's SLOs as "in scope": the rollout paused, the wave could never be ready, and a resume
+    // was refused for as long as the tolerated ticket stayed open.
+    [Fact]
+    public void An_alert_its_slo_gate_tolerates_is_not_in_scope_and_neither_pauses_nor_holds()
+    {
+        var definition = Definition(TimeSpan.FromMinutes(1), new GateDefinition("slos", Slos: ["availability"], MaxAlert: AlertState.Ticket));
+        var status = Running(definition, T0);
+        var now = T0.AddMinutes(1);
+
+        var ticket = new Snapshot(1, now, now, false, [], [Slo("availability", AlertState.Ticket)]);
+        var round = RolloutCheckLoop.Round(definition, status, ticket, [], Settings, now);
+        Assert.Equal(GateResult.Pass, Assert.Single(round.Checks).Result);
+        Assert.Empty(round.AlertsInScope);
+        Assert.Equal(RolloutState.Running, RolloutMachine.Apply(definition, status, round, now).Status.State);
+
+        var page = new Snapshot(1, now, now, false, [], [Slo("availability", AlertState.Page)]);
+        Assert.Equal(["availability"], RolloutCheckLoop.Round(definition, status, page, [], Settings, now).AlertsInScope);
+    }
+
+    // Two gates on one SLO: the stricter one says what is tolerated.
+    [Fact]
+    public void An_slo_listed_by_two_gates_is_in_scope_above_the_stricter_of_their_levels()
+    {
+        var definition = Definition(TimeSpan.FromMinutes(1),
+            new GateDefinition("lenient", Slos: ["availability"], MaxAlert: AlertState.Ticket),
+            new GateDefinition("strict", Slos: ["availability"], MaxAlert: AlertState.Ok));
+        var now = T0.AddMinutes(1);
+        var ticket = new Snapshot(1, now, now, false, [], [Slo("availability", AlertState.Ticket)]);
+        Assert.Equal(["availability"], RolloutCheckLoop.Round(definition, Running(definition, T0), ticket, [], Settings, now).AlertsInScope);
+    }
+
+    // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
+    // it (a rollout "‮1.21.6202" reads as a different release), and a name of zero-width characters shows as nothing.
+    [Theory]
+    [InlineData("release \u202e1.21.6202", "bidi")]
+    [InlineData("a\u2066b\u2069", "bidi")]
+    [InlineData("\u200b", "empty")]
+    [InlineData("\u200b\u200d\ufeff", "empty")]
+    public void A_name_that_reorders_or_hides_its_text_is_refused(string name, string problem) =>
+        Assert.Contains(problem, RolloutDefinitionJson.NameProblem(name));
+
+    [Theory]
+    [InlineData("vibesdk 2026.12")]
+    [InlineData("family \U0001F468\u200D\U0001F469\u200D\U0001F467")]
+    [InlineData("ünïcødé 🚀")]
+    public void Names_with_visible_text_stay_allowed(string name) => Assert.Null(RolloutDefinitionJson.NameProblem(name));
+}
