@@ -86,6 +86,31 @@ public sealed class AdversaryRolloutTests
         Assert.Equal(["availability"], RolloutCheckLoop.Round(definition, Running(definition, T0), ticket, [], Settings, now).AlertsInScope);
     }
 
+    // rate_limit_breaches counts the breaches themselves and crash_restart_rate counts the crashes: a healthy tier has
+    // none, so its count is 0 though its value (0 breaches, 0 crashes per preview hour) is known. Judged as "no events
+    // in the window", a quota gate on rate_limit_breaches was Inconclusive forever on the live app's quiet enterprise
+    // tier, and the wave could never be ready.
+    [Theory]
+    [InlineData(MetricKeys.RateLimitBreaches, 30)]
+    [InlineData(MetricKeys.CrashRestartRate, 0.5)]
+    public void A_gate_on_a_count_of_bad_events_passes_a_window_without_any(string metric, double threshold)
+    {
+        var gate = new GateDefinition("quiet", metric, Window: "1h", Op: GateOperator.AtMost, Threshold: threshold);
+        var none = GateEvaluator.Evaluate(gate, new GateInput([new TierReading("enterprise", 0, 0, T0)]), Settings, T0);
+        Assert.Equal((GateResult.Pass, (double?)0), (none.Result, none.Value));
+
+        var many = GateEvaluator.Evaluate(gate, new GateInput([new TierReading("enterprise", 100, 100, T0)]), Settings, T0);
+        Assert.Equal(GateResult.Fail, many.Result);
+    }
+
+    [Fact]
+    public void A_crash_rate_without_preview_hours_is_still_a_quiet_tier_and_stale_data_still_never_passes()
+    {
+        var gate = new GateDefinition("crashes", MetricKeys.CrashRestartRate, Window: "1h", Op: GateOperator.AtMost, Threshold: 0.5);
+        Assert.Equal(GateResult.Inconclusive, GateEvaluator.Evaluate(gate, new GateInput([new TierReading("enterprise", null, 0, T0)]), Settings, T0).Result);
+        Assert.Equal(GateResult.Error, GateEvaluator.Evaluate(gate, new GateInput([new TierReading("enterprise", 0, 0, T0.AddHours(-1))]), Settings, T0).Result);
+    }
+
     // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
     // it (a rollout "‮1.21.6202" reads as a different release), and a name of zero-width characters shows as nothing.
     [Theory]

@@ -146,8 +146,9 @@ public static class GateEvaluator
         }
 
         // The totals of the computed guardrails are 0, not null, in a quiet window: only the snapshot's own
-        // metrics have no value without events.
-        if (reading.Count == 0 && !IsTotal(gate.Metric))
+        // metrics have no value without events. A metric that counts its bad events (breaches, crashes) has a
+        // count of 0 in a healthy window, and its value (0) is what the gate is there to see.
+        if (reading.Count == 0 && !IsTotal(gate.Metric) && !(gate.Metric is { } m && GateMetrics.CountsBadEvents(m) && reading.Stat(gate.Stat) is not null))
         {
             return Tier(reading, GateResult.Inconclusive, null, $"{what}no events in the window");
         }

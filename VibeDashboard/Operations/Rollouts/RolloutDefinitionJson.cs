@@ -1163,6 +1163,18 @@ public static class GateMetrics
 
     public static bool HasPercentiles(string metric) => Latencies.Contains(metric, StringComparer.Ordinal);
 
+    // The snapshot's count of these is the bad events themselves (breaches; crashes, over preview hours), not a sample.
+    private static readonly IReadOnlySet<string> BadEventCounts = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MetricKeys.RateLimitBreaches, MetricKeys.CrashRestartRate,
+    };
+
+    /// <summary>
+    /// Whether the snapshot's count of <paramref name="metric"/> counts the bad events themselves (rate-limit breaches,
+    /// crashes and restarts): a count of 0 with a value is a healthy window, not a quiet one.
+    /// </summary>
+    public static bool CountsBadEvents(string metric) => BadEventCounts.Contains(metric);
+
     /// <summary>A fraction from 0 to 1 (thresholds above 1 could never be crossed).</summary>
     public static bool IsShare(string metric) => Shares.Contains(metric);
 
