@@ -111,6 +111,21 @@ public sealed class AdversaryRolloutTests
         Assert.Equal(GateResult.Error, GateEvaluator.Evaluate(gate, new GateInput([new TierReading("enterprise", 0, 0, T0.AddHours(-1))]), Settings, T0).Result);
     }
 
+    // For the same metrics a minEvents counts bad events too: "minEvents": 20 held a healthy tier inconclusive until
+    // it had 20 crashes. Refused, naming why.
+    [Fact]
+    public void A_minimum_sample_on_a_count_of_bad_events_is_refused()
+    {
+        const string json = """
+            { "name": "n", "release": "r", "waves": [ { "tiers": ["internal"], "observation": "30m" } ],
+              "gates": [ { "name": "crashes", "metric": "crash_restart_rate", "window": "1h", "op": "<=", "threshold": 0.5, "minEvents": 20 } ] }
+            """;
+        Assert.False(RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(new HashSet<string>(), null), out _, out var problems));
+        var problem = Assert.Single(problems);
+        Assert.Equal("gates[0].minEvents", problem.Path);
+        Assert.Contains("counts the crashes", problem.Message);
+    }
+
     // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
     // it (a rollout "‮1.21.6202" reads as a different release), and a name of zero-width characters shows as nothing.
     [Theory]

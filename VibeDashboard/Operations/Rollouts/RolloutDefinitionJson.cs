@@ -535,6 +535,12 @@ public static class RolloutDefinitionJson
             }
 
             var minEvents = Count(g, "minEvents") ?? 0;
+            if (minEvents > 0 && metric is not null && GateMetrics.CountsBadEvents(metric))
+            {
+                var what = metric == MetricKeys.RateLimitBreaches ? "breaches" : "crashes";
+                problems.Add(g.PathOf("minEvents"), $"{metric} counts the {what}, not a sample: a minimum would hold a healthy wave inconclusive until it had that many");
+            }
+
             if (baseline)
             {
                 var maxWorseBy = Real(g, "maxWorseBy", required: true);
