@@ -126,6 +126,40 @@ public sealed class AdversaryRolloutTests
         Assert.Contains("counts the crashes", problem.Message);
     }
 
+    // A baseline gate on a metric with no better direction (a total or a count: artifact_growth, rate_limit_breaches,
+    // cost_burn, rate_limit_breaches_per_hour) was accepted with a 201, then was Error on every round ("no known better
+    // direction") until five of them paused the rollout. Refused when it is defined instead.
+    [Theory]
+    [InlineData(MetricKeys.ArtifactGrowth)]
+    [InlineData(MetricKeys.RateLimitBreaches)]
+    [InlineData(RolloutMetrics.CostBurn)]
+    [InlineData(RolloutMetrics.RateLimitBreachesPerHour)]
+    public void A_baseline_gate_on_a_metric_without_a_better_direction_is_refused(string metric)
+    {
+        var json = $$"""
+            { "name": "n", "release": "r", "waves": [ { "tiers": ["internal"], "observation": "30m" } ],
+              "gates": [ { "name": "vs baseline", "metric": "{{metric}}", "window": "1h", "baseline": true, "maxWorseBy": 0.1 } ] }
+            """;
+        Assert.False(RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(new HashSet<string>(), 3000), out _, out var problems));
+        var problem = Assert.Single(problems);
+        Assert.Equal("gates[0].metric", problem.Path);
+        Assert.Contains("baseline", problem.Message);
+    }
+
+    [Fact]
+    public void Every_metric_a_baseline_gate_accepts_has_a_direction()
+    {
+        foreach (var metric in GateMetrics.All)
+        {
+            var json = $$"""
+                { "name": "n", "release": "r", "waves": [ { "tiers": ["internal"], "observation": "30m" } ],
+                  "gates": [ { "name": "b", "metric": "{{metric}}", "window": "1h", "baseline": true, "maxWorseBy": 0.01 } ] }
+                """;
+            var parsed = RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(new HashSet<string>(), 3000), out _, out _);
+            Assert.Equal(MetricDirections.Of(metric) is not null, parsed);
+        }
+    }
+
     // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
     // it (a rollout "‮1.21.6202" reads as a different release), and a name of zero-width characters shows as nothing.
     [Theory]

@@ -516,6 +516,13 @@ public static class RolloutDefinitionJson
                     problems.Add(g.PathOf("metric"), why);
                     metric = null;
                 }
+                else if (baseline && MetricDirections.Of(metric) is null)
+                {
+                    // A total or a count (growth, breaches, spend) has no better direction, and a small cohort's total is
+                    // not comparable with the baseline's: every check would be Error until the errors paused the rollout.
+                    problems.Add(g.PathOf("metric"), $"{metric} has no better direction to compare with a baseline (it is a total or a count): use a metric gate with a threshold, or one of {string.Join(", ", GateMetrics.All.Where(m => MetricDirections.Of(m) is not null))}");
+                    metric = null;
+                }
                 else if (metric == RolloutMetrics.CostBurn && context.MonthlyCostBudgetUsd is not > 0)
                 {
                     problems.Add(g.PathOf("metric"), "cost_burn needs Rollouts:MonthlyCostBudgetUsd (the monthly budget the spend rate is compared with)");
