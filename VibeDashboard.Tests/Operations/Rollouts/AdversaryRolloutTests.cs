@@ -160,6 +160,24 @@ public sealed class AdversaryRolloutTests
         }
     }
 
+    // A reason goes into a one-line timeline entry, the audit log and every webhook: a NUL or a bidi override
+    // ("bad\0tail \u202Egnp.exe") was stored and published as sent. Line breaks and tabs stay allowed.
+    [Theory]
+    [InlineData("bad\u0000tail")]
+    [InlineData("looks fine \u202Egnp.exe")]
+    [InlineData("bell\u0007")]
+    public async Task A_reason_with_control_or_bidi_characters_is_refused(string reason)
+    {
+        await using var h = new RolloutHarness();
+        var rollout = await h.StartedAsync();
+        var paused = await h.SendAsync(new RolloutControlCommand(rollout.Id, new RolloutInput.Pause(reason)) { ExpectedVersion = rollout.Version, Reason = reason });
+        Assert.Equal(VibeDashboard.Operations.Commands.CommandOutcome.Invalid, paused.Outcome);
+        Assert.StartsWith("reason: holds a", paused.Error);
+
+        var multiline = await h.SendAsync(new RolloutControlCommand(rollout.Id, new RolloutInput.Pause("provider 5xx\n\tsee #inc-12")) { ExpectedVersion = rollout.Version, Reason = "provider 5xx\n\tsee #inc-12" });
+        Assert.True(multiline.Succeeded, multiline.Error);
+    }
+
     // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
     // it (a rollout "‮1.21.6202" reads as a different release), and a name of zero-width characters shows as nothing.
     [Theory]
