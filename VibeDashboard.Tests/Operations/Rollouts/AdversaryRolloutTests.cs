@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Operations.Rollouts;
 
@@ -176,6 +177,31 @@ public sealed class AdversaryRolloutTests
 
         var multiline = await h.SendAsync(new RolloutControlCommand(rollout.Id, new RolloutInput.Pause("provider 5xx\n\tsee #inc-12")) { ExpectedVersion = rollout.Version, Reason = "provider 5xx\n\tsee #inc-12" });
         Assert.True(multiline.Succeeded, multiline.Error);
+    }
+
+    // The rules above refuse at creation what an older build stored. Reading a stored definition must not apply them
+    // again: on the live app a rollout stored before them (a baseline gate on rate_limit_breaches_per_hour) made
+    // GET /api/rollouts, the exposure the Worker polls and the hub fail with a 500 for every rollout.
+    [Fact]
+    public async Task A_definition_stored_before_a_rule_was_added_stays_readable_in_the_list_and_the_exposure()
+    {
+        await using var h = new RolloutHarness();
+        var rollout = await h.StartedAsync();
+        const string stored = """
+            { "name": "legacy \u200b", "release": "r \u202e1", "checkInterval": "1m", "autoPromote": false,
+              "waves": [ { "tiers": ["internal"], "observation": "1m", "minEvents": 10 }, { "tiers": ["pro"], "observation": "1m", "minEvents": 10 } ],
+              "gates": [ { "name": "completion", "metric": "rate_limit_breaches_per_hour", "window": "1h", "baseline": true, "maxWorseBy": 0.1 },
+                         { "name": "crashes", "metric": "crash_restart_rate", "window": "1h", "op": "<=", "threshold": 0.5, "minEvents": 20 } ] }
+            """;
+        await using (var connection = await h.Services.GetRequiredService<VibeDashboard.Storage.SqliteConnectionFactory>().OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE _vd_rollouts SET definition_json = @stored WHERE number = 1", new { stored });
+        }
+
+        var listed = Assert.Single(await h.Board.ListAsync(CancellationToken.None));
+        Assert.Equal(rollout.Id, listed.Id);
+        Assert.Equal(2, listed.Definition.Gates.Count);
+        Assert.Equal(["internal"], Assert.Single((await h.Board.ExposureAsync(CancellationToken.None)).Rollouts).EnabledTiers);
     }
 
     // Names are shown on one line in the audit log, the timeline and webhooks; a bidi override reorders what follows
