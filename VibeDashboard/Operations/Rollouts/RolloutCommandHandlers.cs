@@ -80,7 +80,25 @@ public sealed class RolloutWriter(Outbox outbox)
     internal static string? Reason(string? reason, string field, bool required) =>
         string.IsNullOrWhiteSpace(reason) ? (required ? $"{field}: required" : null)
         : reason.Length > RolloutMachine.MaxReasonLength ? $"{field}: at most {RolloutMachine.MaxReasonLength:N0} characters"
+        : UnprintableAt(reason) is >= 0 and var at
+            ? $"{field}: holds a {(char.IsControl(reason[at]) ? "control" : "bidi control")} character (U+{(int)reason[at]:X4}): a reason goes on the timeline, the audit log and webhooks as written"
         : null;
+
+    // Line breaks and tabs are how a reason is written; any other control character, and a bidi embedding, override or
+    // isolate (which reorders the text after it), is not text a reader can see.
+    private static int UnprintableAt(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t') || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }
 
 /// <summary>Builds <see cref="RolloutView"/>s from rows.</summary>

@@ -291,7 +291,7 @@ internal static class RolloutWire
             }
         }
 
-        return RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(slos, MonthlyCostBudgetUsd: 1), out var definition, out var problems)
+        return RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(slos, MonthlyCostBudgetUsd: 1, Stored: true), out var definition, out var problems)
             ? definition
             : throw new InvalidDataException($"rollout {id}'s stored definition does not parse: {string.Join("; ", problems)}");
     }
