@@ -511,4 +511,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         using var body = JsonDocument.Parse(request.Body);
         return body.RootElement.GetProperty("data").GetProperty("message").GetString()!;
     }
+
+    [Fact]
+    public void A_slack_message_shows_people_s_text_as_text_no_channel_pings_or_disguised_links()
+    {
+        var body = WebhookBody.Build(WebhookFormat.Slack, Guid.NewGuid().ToString(), "rollout.paused", "rollout:ro-1", DateTimeOffset.UnixEpoch, "{}",
+            "<!channel> paused: see <https://evil.example|the runbook> & wait");
+        var text = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("text").GetString();
+        Assert.Equal("[rollout.paused] rollout:ro-1: &lt;!channel&gt; paused: see &lt;https://evil.example|the runbook&gt; &amp; wait", text);
+    }
 }

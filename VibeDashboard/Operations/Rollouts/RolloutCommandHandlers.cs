@@ -214,12 +214,49 @@ public sealed class RolloutControlHandler(RolloutWriter writer, RolloutReadiness
             return CommandEffect<RolloutView>.Conflict(row.Version, $"rollout {row.Id}: nothing to change");
         }
 
+        // A tier gets one release: the Worker reads one answer per tier from the exposure. Starting (or retrying)
+        // a rollout whose tiers another active rollout also targets would make that answer ambiguous.
+        if (command.Input is RolloutInput.Start or RolloutInput.Retry
+            && await OverlapAsync(row, definition, context, cancellationToken) is { } overlap)
+        {
+            return CommandEffect<RolloutView>.Conflict(row.Version, overlap);
+        }
+
         var view = await writer.SaveAsync(context, row, definition, transition.Status, [.. lines, .. transition.Effects.Timeline], judged, cancellationToken);
         return CommandEffect<RolloutView>.Ok(view, RolloutWriter.Audit(row.Id, definition, status),
             RolloutWriter.Audit(row.Id, definition, transition.Status, [.. lines, .. transition.Effects.Timeline]), view.Version, view.Id);
     }
 
     internal static RolloutMachineSettings Settings(RolloutOptions options) => new(options.ErrorsBeforePause);
+
+    private static async Task<string?> OverlapAsync(RolloutRow row, RolloutDefinition definition, CommandContext context, CancellationToken cancellationToken)
+    {
+        var tiers = definition.Waves.SelectMany(w => w.Tiers).ToHashSet(StringComparer.Ordinal);
+        foreach (var other in await RolloutStore.ActiveAsync(context.Connection, cancellationToken, context.Transaction))
+        {
+            if (other.Number == row.Number)
+            {
+                continue;
+            }
+
+            RolloutDefinition theirs;
+            try
+            {
+                theirs = other.Definition();
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                continue; // unreadable: the check loop and the board leave it out too
+            }
+
+            if (theirs.Waves.SelectMany(w => w.Tiers).FirstOrDefault(tiers.Contains) is { } shared)
+            {
+                return $"tier {shared} is also in rollout {other.Id} (release {theirs.Release}, {other.State}): a tier gets one release at a time; complete, roll back or abort {other.Id} first";
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary><c>rollout.check</c>: a round of gate checks from the check loop (system actor only).</summary>
