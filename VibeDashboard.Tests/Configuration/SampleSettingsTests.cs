@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using VibeDashboard.Configuration;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Tests.Configuration;
 
@@ -81,6 +82,53 @@ public sealed class SampleSettingsTests
         }
 
         Assert.Empty(IncidentOptionsValidation.Problems(bound, SloOptions.Defaults.Select(s => s.Key).ToHashSet(StringComparer.Ordinal)));
+    }
+
+    /// <summary>The sample's template in the JSON shape of README "Rollout definitions" (the issue's example, four waves, a cost burn and a quota gate).</summary>
+    private const string SampleTemplateJson = """
+        { "name": "vibesdk 2026.12", "release": "2026.12.1", "checkInterval": "1m", "autoPromote": false,
+          "waves": [ { "tiers": ["internal"], "observation": "30m", "minEvents": 50 },
+                     { "tiers": ["pro"], "observation": "2h", "minEvents": 200 },
+                     { "tiers": ["free"], "observation": "6h", "minEvents": 1000 },
+                     { "tiers": ["enterprise"], "observation": "1d", "minEvents": 500 } ],
+          "gates": [ { "name": "completion", "metric": "completion_success_rate", "window": "30m", "op": ">=", "threshold": 0.95, "minEvents": 20 },
+                     { "name": "startup p95", "metric": "preview_startup_latency_ms", "stat": "p95", "window": "30m", "op": "<=", "threshold": 10000 },
+                     { "name": "cost", "metric": "provider_cost_per_generation_usd", "window": "1h", "op": "<=", "threshold": 0.5 },
+                     { "name": "vs baseline", "metric": "completion_success_rate", "window": "30m", "baseline": true, "maxWorseBy": 0.02 },
+                     { "name": "slos", "slos": ["availability", "generation_completion"], "maxAlert": "ok" },
+                     { "name": "incidents", "incidentClasses": ["provider_outage", "sandbox_instability"], "maxSeverity": "SEV3" },
+                     { "name": "cost burn", "metric": "cost_burn", "window": "6h", "op": "<=", "threshold": 1.2 },
+                     { "name": "rate limits", "metric": "rate_limit_breaches_per_hour", "window": "1h", "op": "<=", "threshold": 30 } ] }
+        """;
+
+    [Fact]
+    public void The_sample_rollouts_show_every_key_with_its_default_and_a_valid_template_equal_to_its_json_form()
+    {
+        var section = Sample().GetSection(RolloutOptions.Section);
+        var bound = section.Get<RolloutOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+        foreach (var property in typeof(RolloutOptions).GetProperties())
+        {
+            Assert.True(section.GetSection(property.Name).Exists(), $"Rollouts:{property.Name} is missing from appsettings.sample.json");
+        }
+
+        // The scalars as the app's defaults, but a budget: without one the template's cost burn gate is refused.
+        var defaults = new RolloutOptions();
+        Assert.Equal((defaults.ExpectedConcurrency, defaults.ErrorsBeforePause), (bound.ExpectedConcurrency, bound.ErrorsBeforePause));
+        Assert.Null(defaults.MonthlyCostBudgetUsd);
+        Assert.Equal(5000, bound.MonthlyCostBudgetUsd);
+
+        var sloKeys = SloOptions.Defaults.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(RolloutOptionsValidation.Problems(bound, sloKeys));
+        var template = Assert.Single(RolloutOptionsValidation.Templates(bound, sloKeys));
+        Assert.True(
+            VibeDashboard.Operations.Rollouts.RolloutDefinitionJson.TryParse(SampleTemplateJson, RolloutOptionsValidation.Context(bound, sloKeys), out var fromJson, out var problems),
+            string.Join("\n", problems));
+        Assert.Equal(
+            VibeDashboard.Operations.Rollouts.RolloutDefinitionJson.Serialize(fromJson),
+            VibeDashboard.Operations.Rollouts.RolloutDefinitionJson.Serialize(template));
+        Assert.Equal(
+            [VibeDashboard.Operations.Rollouts.GateKind.Cost, VibeDashboard.Operations.Rollouts.GateKind.Quota],
+            template.Gates.TakeLast(2).Select(g => g.Kind));
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public static class VibeDashboardHosting
         // The web host alone delivers webhooks (the CLI writes to the outbox through its commands, never sends).
         services.AddVibeDashboardNotifications(builder.Configuration);
         services.AddVibeDashboardIncidents(builder.Configuration);
+        services.AddVibeDashboardRollouts(builder.Configuration);
+        services.AddVibeDashboardDemoFaults();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -88,6 +90,8 @@ public static class VibeDashboardHosting
         app.MapVibeDashboardAggregation();
         app.MapVibeDashboardOperations();
         app.MapVibeDashboardIncidents();
+        app.MapVibeDashboardRollouts();
+        app.MapVibeDashboardDemoFaults();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

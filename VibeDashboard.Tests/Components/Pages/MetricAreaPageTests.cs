@@ -7,6 +7,8 @@ using VibeDashboard.Operations.Incidents;
 using static VibeDashboard.Tests.Components.IncidentBoardFake;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
+using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Tests.Components.Rollouts;
 using VibeDashboard.Tests.Infrastructure;
 using static VibeDashboard.Tests.Infrastructure.Snapshots;
 
@@ -15,8 +17,13 @@ namespace VibeDashboard.Tests.Components.Pages;
 public sealed class MetricAreaPageTests : DashboardComponentTest
 {
     private readonly IncidentBoardFake _board;
+    private readonly FakeRolloutBoard _rollouts = new();
 
-    public MetricAreaPageTests() => _board = IncidentBoardFake.AddTo(Services);
+    public MetricAreaPageTests()
+    {
+        _board = IncidentBoardFake.AddTo(Services);
+        Services.AddSingleton<IRolloutBoard>(_rollouts);
+    }
 
     public override async Task InitializeAsync()
     {
@@ -96,6 +103,29 @@ public sealed class MetricAreaPageTests : DashboardComponentTest
         Assert.All(payloads, p => Assert.Equal(["#7 provider_outage", "#8 auth_policy_failure"], p.GetProperty("spans").EnumerateArray().Select(s => s.GetProperty("label").GetString())));
         // The query asks for the page's range only.
         Assert.Equal(At.AddHours(-1), _board.Queries[^1].From);
+    }
+
+    [Fact]
+    public void Every_time_chart_marks_the_rollout_transitions_and_a_tier_only_those_of_rollouts_reaching_it()
+    {
+        _rollouts.Put(RolloutViews.Running("ro-1", [["internal"], ["pro"]], (At.AddMinutes(-2), 0, RolloutEventKind.WavePromoted)));
+        _rollouts.Put(RolloutViews.Running("ro-2", [["free"]], (At.AddMinutes(-3), 0, RolloutEventKind.Paused), (At.AddHours(-3), 0, RolloutEventKind.Started)));
+        var module = JSInterop.SetupModule(ApexChart.ModulePath);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/metrics/runtime?range=1h");
+
+        var page = Render<MetricAreaPage>(p => p.Add(c => c.AreaKey, "runtime"));
+
+        page.WaitForAssertion(() => Assert.Equal(3, module.Invocations.Count(i => i.Identifier == "render")));
+        Assert.All(module.Invocations.Where(i => i.Identifier == "render").Select(i => (JsonElement)i.Arguments[1]!),
+            p => Assert.Equal(["ro-2 paused", "ro-1 wave 1 promoted"], p.GetProperty("markers").EnumerateArray().Select(m => m.GetProperty("label").GetString())));
+
+        navigation.NavigateTo("/metrics/runtime?range=1h&tier=pro");
+        Render<MetricAreaPage>(p => p.Add(c => c.AreaKey, "runtime"));
+
+        page.WaitForAssertion(() => Assert.Equal(6, module.Invocations.Count(i => i.Identifier == "render")));
+        Assert.All(module.Invocations.Where(i => i.Identifier == "render").TakeLast(3).Select(i => (JsonElement)i.Arguments[1]!),
+            p => Assert.Equal(["ro-1 wave 1 promoted"], p.GetProperty("markers").EnumerateArray().Select(m => m.GetProperty("label").GetString())));
     }
 
     [Fact]

@@ -5,6 +5,8 @@ using VibeDashboard.Aggregation;
 using VibeDashboard.Components;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
+using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Tests.Components.Rollouts;
 using VibeDashboard.Tests.Infrastructure;
 using static VibeDashboard.Tests.Infrastructure.Snapshots;
 
@@ -13,8 +15,13 @@ namespace VibeDashboard.Tests.Components.Pages;
 public sealed class OverviewPageTests : DashboardComponentTest
 {
     private readonly IncidentBoardFake _board;
+    private readonly FakeRolloutBoard _rollouts = new();
 
-    public OverviewPageTests() => _board = IncidentBoardFake.AddTo(Services);
+    public OverviewPageTests()
+    {
+        _board = IncidentBoardFake.AddTo(Services);
+        Services.AddSingleton<IRolloutBoard>(_rollouts);
+    }
 
     public override async Task InitializeAsync()
     {
@@ -160,5 +167,20 @@ public sealed class OverviewPageTests : DashboardComponentTest
 
         page.WaitForAssertion(() => Assert.Equal("12 rows quarantined in the last import", page.Find("[data-testid=quarantine-flag]").TextContent.Trim()));
         Assert.Equal("imports", page.Find("[data-testid=quarantine-flag]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Shows_the_current_rollout_under_the_incidents_and_nothing_when_none_is_under_way()
+    {
+        var page = Render<Overview>();
+        Assert.Empty(page.FindAll("[data-testid=current-rollout]"));
+
+        _rollouts.Put(RolloutViews.Running("ro-1", [["internal"], ["pro"]], (At.AddMinutes(-20), 0, RolloutEventKind.Started)));
+        await _rollouts.RaiseAsync();
+        Time.Advance(LivePageBase.TextInterval);
+
+        page.WaitForAssertion(() => Assert.Equal("/rollouts/ro-1", page.Find("[data-testid=current-rollout]").GetAttribute("href")));
+        Assert.Equal("wave 1 of 2", page.Find("[data-testid=current-rollout-wave]").TextContent);
+        Assert.Equal("internal", page.Find("[data-testid=current-rollout-tiers]").TextContent);
     }
 }

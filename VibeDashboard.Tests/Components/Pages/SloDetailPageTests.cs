@@ -8,6 +8,8 @@ using VibeDashboard.Operations.Incidents;
 using static VibeDashboard.Tests.Components.IncidentBoardFake;
 using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Pages;
+using VibeDashboard.Operations.Rollouts;
+using VibeDashboard.Tests.Components.Rollouts;
 using VibeDashboard.Tests.Infrastructure;
 using static VibeDashboard.Tests.Infrastructure.Snapshots;
 
@@ -16,8 +18,13 @@ namespace VibeDashboard.Tests.Components.Pages;
 public sealed class SloDetailPageTests : DashboardComponentTest
 {
     private readonly IncidentBoardFake _board;
+    private readonly FakeRolloutBoard _rollouts = new();
 
-    public SloDetailPageTests() => _board = IncidentBoardFake.AddTo(Services);
+    public SloDetailPageTests()
+    {
+        _board = IncidentBoardFake.AddTo(Services);
+        Services.AddSingleton<IRolloutBoard>(_rollouts);
+    }
 
     public override async Task InitializeAsync()
     {
@@ -115,6 +122,44 @@ public sealed class SloDetailPageTests : DashboardComponentTest
 
         page.WaitForAssertion(() => Assert.Equal(2, _board.Queries.Count));
         Assert.Equal(calls, module.Invocations.Count);
+    }
+
+    private static List<string> MarkerLabels(JsonElement payload) =>
+        payload.TryGetProperty("markers", out var markers) ? [.. markers.EnumerateArray().Select(s => s.GetProperty("label").GetString()!)] : [];
+
+    [Fact]
+    public async Task Charts_mark_the_rollout_transitions_in_their_range_beside_the_incidents_and_follow_the_rollouts()
+    {
+        Feed.Current = Build(1, slos: [Slo("provider_success")]);
+        await _board.SetAsync(Incident(7, IncidentClass.ProviderOutage, At.AddMinutes(-6), resolvedAt: At.AddMinutes(-2)));
+        _rollouts.Put(RolloutViews.Running("ro-1", [["internal"], ["pro"]],
+            (At.AddHours(-40 * 24), 0, RolloutEventKind.Started), // before even the budget's 30 days
+            (At.AddMinutes(-3), 0, RolloutEventKind.RolledBack)));
+        var module = JSInterop.SetupModule(ApexChart.ModulePath);
+
+        var page = Render<SloDetail>(p => p.Add(c => c.SloKey, "provider_success"));
+
+        page.WaitForAssertion(() => Assert.Equal(3, module.Invocations.Count(i => i.Identifier == "render")));
+        var drawn = module.Invocations.Where(i => i.Identifier == "render").Select(i => (JsonElement)i.Arguments[1]!).ToList();
+        Assert.All(drawn, payload => Assert.Equal(["ro-1 wave 1 rolled back"], MarkerLabels(payload)));
+        Assert.All(drawn, payload => Assert.Equal(["#7 provider_outage"], SpanLabels(payload)));
+        Assert.Equal(At.AddMinutes(-3).ToUnixTimeMilliseconds(), drawn[0].GetProperty("markers")[0].GetProperty("x").GetInt64());
+
+        // A transition committed on the rollout board is drawn without a new snapshot; the incident stays shaded.
+        var updates = module.Invocations.Count(i => i.Identifier == "update");
+        _rollouts.Put(RolloutViews.Running("ro-1", [["internal"], ["pro"]],
+            (At.AddHours(-40 * 24), 0, RolloutEventKind.Started),
+            (At.AddMinutes(-3), 0, RolloutEventKind.RolledBack),
+            (At.AddMinutes(-1), 0, RolloutEventKind.Started)));
+        await _rollouts.RaiseAsync();
+        Time.Advance(LivePageBase.TextInterval);
+
+        page.WaitForAssertion(() => Assert.Equal(updates + 3, module.Invocations.Count(i => i.Identifier == "update")));
+        Assert.All(module.Invocations.Where(i => i.Identifier == "update").TakeLast(3).Select(i => (JsonElement)i.Arguments[1]!), payload =>
+        {
+            Assert.Equal(["ro-1 wave 1 rolled back", "ro-1 wave 1 retried"], MarkerLabels(payload));
+            Assert.Equal(["#7 provider_outage"], SpanLabels(payload));
+        });
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class DemoDataGeneratorTests
         "generation_started", "generation_complete", "error", "deployment_completed", "cloudflare_deployment_completed",
         "deployment_failed", "runtime_error_found", "code_fix_edits", "deterministic_code_fix_started", "sandbox_started",
         "sandbox_crashed", "sandbox_restarted", "sandbox_stopped", "probe", "d1_query", "artifact_stored", "llm_call",
-        "runtime_usage", "rate_limit_exceeded",
+        "runtime_usage", "rate_limit_exceeded", "api_request",
     ];
 
     private static readonly Dictionary<string, string> SourceOf = new()
@@ -29,6 +29,7 @@ public sealed class DemoDataGeneratorTests
         ["sandbox_started"] = "sandbox", ["sandbox_crashed"] = "sandbox", ["sandbox_restarted"] = "sandbox",
         ["sandbox_stopped"] = "sandbox", ["runtime_usage"] = "sandbox", ["probe"] = "probe", ["d1_query"] = "d1",
         ["llm_call"] = "ai_gateway", ["rate_limit_exceeded"] = "ratelimit", ["migration_applied"] = "ci", ["migration_failed"] = "ci",
+        ["rollback_drill"] = "ci", ["api_request"] = "api",
     };
 
     private static readonly DemoDataGenerator Generator = new(42, Anchor);
@@ -171,6 +172,65 @@ public sealed class DemoDataGeneratorTests
         // Each tier appears, users come from the fixed pool of 150.
         Assert.Equal(4, events.Select(e => e.PolicyTier).OfType<string>().Distinct().Count());
         Assert.InRange(events.Select(e => e.UserId).OfType<string>().Distinct().Count(), 50, 150);
+    }
+
+    [Fact]
+    public void Sampled_api_requests_arrive_every_hour_and_ci_drills_rollbacks_weekly()
+    {
+        // The readiness checklist reads events from source api in the last hour and a rollback_drill in the last 30 days.
+        var api = LastDay.Value.Where(e => e.EventType == "api_request").ToList();
+        Assert.All(api, e =>
+        {
+            Assert.Equal("api", e.Source);
+            Assert.Matches("^\\{\"route\":\"(GET|POST|PUT) /api/[a-z/:-]+\"\\}$", e.AttrsJson!);
+            Assert.True(e.DurationMs > 0);
+            Assert.Equal(e.Status == "error", e.ErrorCode is "401" or "403" or "500");
+            Assert.NotNull(e.PolicyTier);
+        });
+        for (var hour = Anchor - Day; hour < Anchor; hour += Hour)
+        {
+            Assert.True(api.Count(e => e.OccurredAt >= hour && e.OccurredAt < hour + Hour) >= 3, $"api requests in the hour from {DateTimeOffset.FromUnixTimeMilliseconds(hour):u}");
+        }
+
+        Assert.InRange(api.Count, 500, 2500);
+        Assert.Contains(api, e => e.ErrorCode is "401" or "403");
+
+        var drills = Generator.Events(Anchor - 30 * Day, Anchor).Where(e => e.EventType == "rollback_drill").ToList();
+        Assert.InRange(drills.Count, 1, 3);
+        Assert.All(drills, e =>
+        {
+            Assert.Equal(("ci", "ok"), (e.Source, e.Status));
+            Assert.Equal("{\"migration\":\"0007_add_app_visibility.sql\",\"database\":\"vibesdk-db\"}", e.AttrsJson);
+            var day = DateTimeOffset.FromUnixTimeMilliseconds(e.OccurredAt).DayOfWeek;
+            Assert.True(day is not (DayOfWeek.Saturday or DayOfWeek.Sunday), $"a drill on a {day}");
+        });
+        var regression = Generator.Incidents.Single(i => i.Kind == "migration_regression");
+        Assert.All(drills, e => Assert.True(e.OccurredAt > regression.EndMs, "drills begin after the regression"));
+    }
+
+    [Fact]
+    public void A_fault_fails_its_tiers_generations_about_six_a_minute_and_splits_like_the_rest()
+    {
+        var from = Anchor - 10 * Minute;
+        var events = Generator.FaultEvents("pro", from, Anchor).ToList();
+        var errors = events.Where(e => e.EventType == "error").ToList();
+        Assert.InRange(errors.Count, 40, 80);
+        Assert.Equal(errors.Count, events.Count(e => e.EventType == "generation_started"));
+        Assert.All(events, e =>
+        {
+            Assert.Equal(("agent", "pro"), (e.Source, e.PolicyTier));
+            Assert.InRange(e.OccurredAt, from, Anchor - 1);
+            Assert.NotNull(e.AppId);
+        });
+        Assert.All(errors, e => Assert.Equal(("error", "DEMO_FAULT"), (e.Status, e.ErrorCode)));
+        Assert.Equal(events.Select(e => e.OccurredAt).Order(), events.Select(e => e.OccurredAt));
+
+        // Appending in pieces gives the same events; ids never collide with the demo's own.
+        var split = Generator.FaultEvents("pro", from, Anchor - 4 * Minute).Concat(Generator.FaultEvents("pro", Anchor - 4 * Minute, Anchor)).ToList();
+        Assert.Equal(events.Select(e => e.Id), split.Select(e => e.Id));
+        Assert.Empty(events.Select(e => e.Id).Intersect(Generator.Events(from - Hour, Anchor).Select(e => e.Id)));
+        Assert.Empty(Generator.FaultEvents("platinum", from, Anchor));
+        Assert.Equal(["internal", "free", "pro", "enterprise"], DemoDataGenerator.Tiers);
     }
 
     [Fact]

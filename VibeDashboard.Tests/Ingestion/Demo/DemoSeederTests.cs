@@ -65,6 +65,38 @@ public sealed class DemoSeederTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_fault_adds_its_tiers_failing_generations_for_the_span_it_covers_once()
+    {
+        await Seeder.EnsureDemoAsync();
+        var fault = new DemoFault("pro", Start.AddMinutes(1), Start.AddMinutes(3), "olivia@example.com");
+        await _temp.ScalarAsync($"INSERT OR REPLACE INTO _vd_meta (key, value) VALUES ('{DemoFault.MetaKey}', '{fault.ToJson()}')");
+        const string FaultErrors = "SELECT COUNT(*) FROM ops_events WHERE error_code = 'DEMO_FAULT'";
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.True(await Seeder.AppendLiveAsync());
+        var first = (long)(await _temp.ScalarAsync(FaultErrors))!;
+        Assert.InRange(first, 1, 15); // about six in its first minute
+        Assert.Equal(0L, await _temp.ScalarAsync($"SELECT COUNT(*) FROM ops_events WHERE error_code = 'DEMO_FAULT' AND (occurred_at < {fault.From.ToUnixTimeMilliseconds()} OR policy_tier <> 'pro')"));
+
+        _time.Advance(TimeSpan.FromMinutes(3));
+        Assert.True(await Seeder.AppendLiveAsync());
+        var all = (long)(await _temp.ScalarAsync(FaultErrors))!;
+        Assert.InRange(all, first + 1, 30);
+        Assert.Equal(all, (long)(await _temp.ScalarAsync($"SELECT COUNT(*) FROM ops_events WHERE error_code = 'DEMO_FAULT' AND occurred_at < {fault.Until.ToUnixTimeMilliseconds()}"))!);
+        Assert.Equal(all, Seeder.Generator!.FaultEvents("pro", fault.From.ToUnixTimeMilliseconds(), fault.Until.ToUnixTimeMilliseconds()).Count(e => e.EventType == "error"));
+
+        // A rebuilt demo starts without the fault.
+        await using (var connection = await _temp.Connections.OpenAsync())
+        await using (var transaction = connection.BeginTransaction())
+        {
+            await DemoSeeder.ClearAsync(connection, transaction);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Null(await _temp.ScalarAsync($"SELECT value FROM _vd_meta WHERE key = '{DemoFault.MetaKey}'"));
+    }
+
+    [Fact]
     public async Task The_first_real_import_replaces_the_demo_and_stops_the_live_feed()
     {
         await Seeder.EnsureDemoAsync();

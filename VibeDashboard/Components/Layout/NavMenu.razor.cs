@@ -10,6 +10,7 @@ public sealed partial class NavMenu : IDisposable
     private const string AuditPath = DashboardUrls.AuditPath;
     private const string AccessPath = "/access";
     private const string IncidentsPath = Model.IncidentBoardFilter.BoardPath;
+    private const string RolloutsPath = Model.RolloutFormat.ListPath;
     private const string DeliveriesPath = Model.IncidentBoardFilter.DeliveriesPath;
 
     [Inject] public required NavigationManager Navigation { get; init; }

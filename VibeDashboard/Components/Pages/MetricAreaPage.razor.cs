@@ -4,6 +4,7 @@ using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Controls;
 using VibeDashboard.Model;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Rollouts;
 using VibeDashboard.Utils;
 
 namespace VibeDashboard.Components.Pages;
@@ -22,8 +23,11 @@ public sealed partial class MetricAreaPage
     private Dictionary<string, ApexChartConfig> _chartData = [];
     private IReadOnlyList<OffenderTable> _offenders = [];
     private IncidentFollower? _incidents;
+    private RolloutFollower? _rollouts;
 
     [Inject] public required IIncidentBoard Board { get; init; }
+
+    [Inject] public required IRolloutBoard Rollouts { get; init; }
 
     [Parameter, EditorRequired] public required string AreaKey { get; set; }
 
@@ -56,7 +60,7 @@ public sealed partial class MetricAreaPage
         var range = SelectedRange;
         _chartData = area.Metrics.ToDictionary(m => m.Key, m => ChartConfigs.Metric(m, Feed.Series(m.Key, range, SelectedTier)));
         _offenders = [.. area.Offenders.Select(kind => MetricAreaModel.Offenders(kind, Feed.TopOffenders(kind, range)))];
-        DrawIncidents();
+        DrawEvents();
     }
 
     protected override void OnInitialized()
@@ -68,7 +72,21 @@ public sealed partial class MetricAreaPage
             InvokeAsync,
             () =>
             {
-                if (DrawIncidents())
+                if (DrawEvents())
+                {
+                    StateHasChanged();
+                }
+
+                return Task.CompletedTask;
+            },
+            DispatchExceptionAsync);
+        _rollouts = new RolloutFollower(
+            Rollouts,
+            Time,
+            InvokeAsync,
+            () =>
+            {
+                if (DrawEvents())
                 {
                     StateHasChanged();
                 }
@@ -85,17 +103,28 @@ public sealed partial class MetricAreaPage
         {
             // A new range reads the incidents of that range.
             await _incidents.LoadAsync();
-            DrawIncidents();
         }
+
+        if (_rollouts is not null)
+        {
+            await _rollouts.LoadAsync();
+        }
+
+        DrawEvents();
     }
 
-    /// <summary>Puts the current incidents on the charts; a chart whose spans are unchanged keeps its config (no redraw).</summary>
-    private bool DrawIncidents()
+    /// <summary>Puts the current incidents and rollout transitions on the charts; a chart whose annotations are unchanged keeps its config (no redraw).</summary>
+    private bool DrawEvents()
     {
         var now = Time.GetUtcNow();
         var incidents = _incidents?.Current ?? [];
+        var tier = SelectedTier;
+        // One tier's charts mark the rollouts that reach that tier: another tier's release does not move its lines.
+        var rollouts = (_rollouts?.Current ?? [])
+            .Where(r => tier is null || r.Definition.Waves.Any(w => w.Tiers.Contains(tier, StringComparer.Ordinal)))
+            .ToList();
         var shown = _charts;
-        _charts = _chartData.ToDictionary(c => c.Key, c => ChartConfigs.WithIncidents(c.Value, incidents, now, shown.GetValueOrDefault(c.Key)));
+        _charts = _chartData.ToDictionary(c => c.Key, c => ChartConfigs.WithEvents(c.Value, incidents, rollouts, now, shown.GetValueOrDefault(c.Key)));
         return _charts.Count != shown.Count || _charts.Any(c => !ReferenceEquals(c.Value, shown.GetValueOrDefault(c.Key)));
     }
 
@@ -104,6 +133,11 @@ public sealed partial class MetricAreaPage
         if (_incidents is not null)
         {
             await _incidents.DisposeAsync();
+        }
+
+        if (_rollouts is not null)
+        {
+            await _rollouts.DisposeAsync();
         }
 
         await base.DisposeAsync();

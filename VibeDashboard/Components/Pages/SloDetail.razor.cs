@@ -4,13 +4,15 @@ using VibeDashboard.Components.Controls.Charts;
 using VibeDashboard.Components.Controls;
 using VibeDashboard.Model;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Rollouts;
 using VibeDashboard.Utils;
 
 namespace VibeDashboard.Components.Pages;
 
 /// <summary>
 /// One SLO: SLI against its objective, burn rate against the alert thresholds, budget burn-down, alert history.
-/// Each chart shades the incidents of the classes whose runbook lists this SLO (<c>Incidents:Classes:*:Slos</c>).
+/// Each chart shades the incidents of the classes whose runbook lists this SLO (<c>Incidents:Classes:*:Slos</c>)
+/// and marks every rollout's transitions (started, wave promoted, rolled back, paused…) in its range.
 /// </summary>
 public sealed partial class SloDetail
 {
@@ -20,6 +22,7 @@ public sealed partial class SloDetail
     private ApexChartConfig _budgetChart = new();
     private IReadOnlyList<AlertRow> _history = [];
     private IncidentFollower? _incidents;
+    private RolloutFollower? _rollouts;
 
     // The charts as built from the series, before incident spans: a board change redraws spans without a new query.
     private ApexChartConfig _sliData = new();
@@ -27,6 +30,8 @@ public sealed partial class SloDetail
     private ApexChartConfig _budgetData = new();
 
     [Inject] public required IIncidentBoard Board { get; init; }
+
+    [Inject] public required IRolloutBoard Rollouts { get; init; }
 
     [Inject] public required IncidentRunbooks Runbooks { get; init; }
 
@@ -54,7 +59,7 @@ public sealed partial class SloDetail
         // The budget is a 30-day quantity whatever the range: always show its whole window.
         _budgetData = ChartConfigs.BudgetBurnDown(SelectedRange == DashboardRange.Month ? points : Feed.SloSeries(SloKey, DashboardRange.Month));
         _history = SloDetailModel.History(Feed.AlertHistory(SloKey));
-        DrawIncidents();
+        DrawEvents();
     }
 
     protected override void OnInitialized()
@@ -67,7 +72,21 @@ public sealed partial class SloDetail
             InvokeAsync,
             () =>
             {
-                if (DrawIncidents())
+                if (DrawEvents())
+                {
+                    StateHasChanged();
+                }
+
+                return Task.CompletedTask;
+            },
+            DispatchExceptionAsync);
+        _rollouts = new RolloutFollower(
+            Rollouts,
+            Time,
+            InvokeAsync,
+            () =>
+            {
+                if (DrawEvents())
                 {
                     StateHasChanged();
                 }
@@ -83,19 +102,29 @@ public sealed partial class SloDetail
         if (_incidents is not null)
         {
             await _incidents.LoadAsync();
-            DrawIncidents();
         }
+
+        if (_rollouts is not null)
+        {
+            await _rollouts.LoadAsync();
+        }
+
+        DrawEvents();
     }
 
-    /// <summary>Puts the current incidents on the charts; a chart whose spans are unchanged keeps its config (no redraw).</summary>
-    private bool DrawIncidents()
+    /// <summary>
+    /// Puts the current incidents and rollout transitions on the charts; a chart whose annotations are unchanged
+    /// keeps its config (no redraw). Every rollout is drawn: a release reaches every SLO, whichever its gates list.
+    /// </summary>
+    private bool DrawEvents()
     {
         var now = Time.GetUtcNow();
         var relevant = (_incidents?.Current ?? []).Where(i => Runbooks.For(i.Class).Slos.Contains(SloKey, StringComparer.Ordinal)).ToList();
+        var rollouts = _rollouts?.Current ?? [];
         var (sli, burn, budget) = (_sliChart, _burnChart, _budgetChart);
-        _sliChart = ChartConfigs.WithIncidents(_sliData, relevant, now, _sliChart);
-        _burnChart = ChartConfigs.WithIncidents(_burnData, relevant, now, _burnChart);
-        _budgetChart = ChartConfigs.WithIncidents(_budgetData, relevant, now, _budgetChart);
+        _sliChart = ChartConfigs.WithEvents(_sliData, relevant, rollouts, now, _sliChart);
+        _burnChart = ChartConfigs.WithEvents(_burnData, relevant, rollouts, now, _burnChart);
+        _budgetChart = ChartConfigs.WithEvents(_budgetData, relevant, rollouts, now, _budgetChart);
         return !ReferenceEquals(sli, _sliChart) || !ReferenceEquals(burn, _burnChart) || !ReferenceEquals(budget, _budgetChart);
     }
 
@@ -104,6 +133,11 @@ public sealed partial class SloDetail
         if (_incidents is not null)
         {
             await _incidents.DisposeAsync();
+        }
+
+        if (_rollouts is not null)
+        {
+            await _rollouts.DisposeAsync();
         }
 
         await base.DisposeAsync();

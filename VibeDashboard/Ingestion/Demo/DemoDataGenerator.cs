@@ -44,20 +44,25 @@ public sealed class DemoDataGenerator
     private const double RateLimitRate = 0.0007;
     private const double AuthRate = 0.085;
 
+    // Sampled API request logs (about one in a few hundred requests is logged): enough for the readiness check's
+    // "events from source api in the last hour" at any hour, small beside the rest of the demo.
+    private const double ApiRequestRate = 0.03;
+
     // PRNG streams: each kind of group draws from its own sequence, so one kind can be regenerated alone.
     private const ulong StreamDecide = 1, StreamProbe = 2, StreamGeneration = 3, StreamD1 = 4, StreamRateLimit = 5,
         StreamCi = 6, StreamStuffingLimit = 7, StreamTitle = 8, StreamAuth = 9, StreamUsers = 10, StreamSessions = 11,
         StreamViews = 12, StreamAudit = 13, StreamApps = 14, StreamIncidents = 15, StreamSettings = 16, StreamGatewayRetry = 17,
-        StreamPoolCrash = 18;
+        StreamPoolCrash = 18, StreamApi = 19, StreamFault = 20;
 
     // Event-id blocks per kind of group inside one origin second: id = demo-{second}-{block*100 + index}.
     private const int BlockProbe = 0, BlockGeneration = 1, BlockD1 = 2, BlockRateLimit = 3, BlockCi = 4, BlockStuffing = 5,
-        BlockGatewayRetry = 6, BlockPoolCrash = 7;
+        BlockGatewayRetry = 6, BlockPoolCrash = 7, BlockApi = 8, BlockFault = 9;
 
     private const string Agent = "agent", Sandbox = "sandbox", D1 = "d1", AiGateway = "ai_gateway",
-        Probe = "probe", Ci = "ci", RateLimit = "ratelimit", Ok = "ok", Error = "error";
+        Probe = "probe", Ci = "ci", RateLimit = "ratelimit", Api = "api", Ok = "ok", Error = "error";
 
     private const string FailedMigration = "0007_add_app_visibility.sql";
+    private const string RollbackDrill = "rollback_drill";
     private const string Database = "vibesdk-db";
 
     private static readonly string[] ProbeTargets = ["api", "preview", "agent"];
@@ -89,6 +94,17 @@ public sealed class DemoDataGenerator
     private static readonly double[] FixLoopWeights = [0.50, 0.27, 0.12, 0.05, 0.03, 0.02, 0.01];
     private static readonly double[] PhaseWeights = [0.35, 0.45, 0.20];
     private static readonly double[] StuffingBurstWeights = [0.13, 0.27, 0.30, 0.18, 0.12];
+
+    private sealed record ApiRoute(string Method, string Path, double MedianMs)
+    {
+        public string Attrs { get; } = $"{{\"route\":\"{Method} {Path}\"}}";
+    }
+
+    private static readonly ApiRoute[] ApiRoutes =
+    [
+        new("GET", "/api/apps", 45), new("GET", "/api/apps/:id", 38), new("POST", "/api/agent", 120), new("GET", "/api/auth/profile", 22),
+        new("GET", "/api/stats", 60), new("PUT", "/api/apps/:id/visibility", 55), new("GET", "/api/model-configs", 30),
+    ];
 
     private static readonly string[] Limiters = ["global_api", "app_creation", "llm_calls", "auth"];
     private static readonly double[] LimiterWeights = [0.45, 0.2, 0.27, 0.08];
@@ -277,6 +293,12 @@ public sealed class DemoDataGenerator
             }
         }
 
+        // After the migration regression the team drills rollbacks weekly on a staging copy (weekday afternoons).
+        for (var drill = Weekday(DayStart(_migrationEnd + 2 * DayMs)) + 15 * HourMs; drill < anchorMs; drill = Weekday(DayStart(drill + 7 * DayMs)) + 15 * HourMs)
+        {
+            AddCi(new CiEvent(drill + ci.Next(600_000), RollbackDrill, FailedMigration, 20_000 + ci.Next(40_000)));
+        }
+
         var provider = Providers[_outageProvider];
         Incidents =
         [
@@ -381,6 +403,12 @@ public sealed class DemoDataGenerator
         if (_ciBySecond.TryGetValue(s, out var ci))
         {
             CiGroup(s, ci, sink);
+        }
+
+        var api = new Rng(Seed, StreamApi, s);
+        if (api.NextDouble() < ApiRequestRate * activity)
+        {
+            ApiGroup(s, ref api, sink);
         }
 
         // Own streams, drawn only inside their incidents: the rest of the demo is the same with or without them.
@@ -879,6 +907,25 @@ public sealed class DemoDataGenerator
         }
     }
 
+    /// <summary>One sampled Worker API request log line (source api): mostly ok, a few refused 401/403 and rare 500s.</summary>
+    private void ApiGroup(long s, ref Rng r, EventSink sink)
+    {
+        sink.Begin(s, BlockApi);
+        var t = s * SecondMs + r.Next(1000);
+        sink.SetGroup(PickUser(ref r, t), 0, 0);
+        var route = ApiRoutes[r.Next(ApiRoutes.Length)];
+        var roll = r.NextDouble();
+        var code = roll < 0.015 ? "401" : roll < 0.02 ? "403" : roll < 0.022 ? "500" : null;
+        if (sink.Emit(t, Api, "api_request", Ctx.User) is { } e)
+        {
+            e.Status = code is null ? Ok : Error;
+            e.DurationMs = Round1(r.LogNormal(route.MedianMs, 0.6));
+            e.ErrorCode = code;
+            e.AttrsJson = route.Attrs;
+            e.Message = code is null ? null : $"{route.Method} {route.Path}: {code}";
+        }
+    }
+
     private static void CiGroup(long s, List<CiEvent> events, EventSink sink)
     {
         sink.Begin(s, BlockCi);
@@ -893,7 +940,9 @@ public sealed class DemoDataGenerator
                 e.ErrorCode = failed ? "SQLITE_ERROR" : null;
                 e.Message = failed
                     ? $"{ci.Migration}: ALTER TABLE apps ADD visibility text NOT NULL: Cannot add a NOT NULL column with default value NULL: SQLITE_ERROR"
-                    : $"Applied {ci.Migration} to {Database}";
+                    : ci.Type == RollbackDrill
+                        ? $"Rollback drill on a copy of {Database}: restored to before {ci.Migration} (Time Travel), re-applied it, checks passed"
+                        : $"Applied {ci.Migration} to {Database}";
             }
         }
     }
@@ -907,6 +956,56 @@ public sealed class DemoDataGenerator
         }
 
         list.Add(e);
+    }
+
+    /// <summary>The demo's policy tiers (every one has users).</summary>
+    public static IReadOnlyList<string> Tiers => TierNames;
+
+    /// <summary>
+    /// A demo fault's events (<see cref="DemoFault"/>): generations of <paramref name="tier"/>'s users that fail right
+    /// after they start, about six a minute, with OccurredAt in [<paramref name="fromMs"/>, <paramref name="toMs"/>),
+    /// ascending. Drawn from their own stream and id block, so the rest of the demo is the same with or without them,
+    /// and appending the same span twice inserts nothing new.
+    /// </summary>
+    public IEnumerable<OpsEvent> FaultEvents(string tier, long fromMs, long toMs)
+    {
+        var users = Enumerable.Range(0, _users.Length).Where(i => _users[i].TierName == tier && _users[i].IsActive && !_users[i].IsSuspended).ToArray();
+        if (users.Length == 0 || toMs <= fromMs)
+        {
+            yield break;
+        }
+
+        var sink = new EventSink(this, fromMs, toMs, summary: null);
+        for (var s = FloorDiv(fromMs, SecondMs); s <= FloorDiv(toMs - 1, SecondMs); s++)
+        {
+            var r = new Rng(Seed, StreamFault, s);
+            if (!r.Chance(0.1))
+            {
+                continue;
+            }
+
+            sink.Begin(s, BlockFault);
+            sink.SetGroup(users[r.Next(users.Length)], r.NextU64(), r.NextU64());
+            var t0 = s * SecondMs + r.Next(400);
+            if (sink.Emit(t0, Agent, "generation_started", Ctx.AppUser) is { } started)
+            {
+                started.Status = Ok;
+                started.Message = Title(s);
+            }
+
+            if (sink.Emit(t0 + 100 + r.Next(400), Agent, "error", Ctx.AppUser) is { } failed)
+            {
+                failed.Status = Error;
+                failed.DurationMs = failed.OccurredAt - t0;
+                failed.ErrorCode = "DEMO_FAULT";
+                failed.Message = $"Injected demo fault: the {tier} tier's generations fail (blueprint phase returned no plan)";
+            }
+
+            while (sink.Queue.TryDequeue(out var e, out _))
+            {
+                yield return e;
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------

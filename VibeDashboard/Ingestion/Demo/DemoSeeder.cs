@@ -108,23 +108,7 @@ public sealed class DemoSeeder(
             return true;
         }
 
-        using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = $"INSERT OR IGNORE INTO ops_events ({string.Join(", ", StoreSchema.OpsEventColumns)}) " +
-                                 $"VALUES ({string.Join(", ", StoreSchema.OpsEventColumns.Select((_, i) => "$p" + i))})";
-            var parameters = StoreSchema.OpsEventColumns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
-            foreach (var e in _generator.Events(until, now))
-            {
-                var row = e.ToRow();
-                for (var i = 0; i < row.Length; i++)
-                {
-                    parameters[i].Value = row[i] ?? DBNull.Value;
-                }
-
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
+        await InsertEventsAsync(connection, transaction, _generator.Events(until, now), cancellationToken);
 
         using (var insert = connection.CreateCommand())
         {
@@ -144,9 +128,39 @@ public sealed class DemoSeeder(
             }
         }
 
+        // An injected fault adds its failing generations for the part of [until, now) it covers.
+        if (DemoFault.Parse(await GetMetaAsync(connection, transaction, DemoFault.MetaKey)) is { } fault)
+        {
+            var from = Math.Max(until, fault.From.ToUnixTimeMilliseconds());
+            var to = Math.Min(now, fault.Until.ToUnixTimeMilliseconds());
+            if (to > from)
+            {
+                await InsertEventsAsync(connection, transaction, _generator.FaultEvents(fault.Tier, from, to), cancellationToken);
+            }
+        }
+
         await SetMetaAsync(connection, transaction, UntilKey, now.ToString(CultureInfo.InvariantCulture));
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    private static async Task InsertEventsAsync(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<OpsEvent> events, CancellationToken cancellationToken)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT OR IGNORE INTO ops_events ({string.Join(", ", StoreSchema.OpsEventColumns)}) " +
+                             $"VALUES ({string.Join(", ", StoreSchema.OpsEventColumns.Select((_, i) => "$p" + i))})";
+        var parameters = StoreSchema.OpsEventColumns.Select((_, i) => insert.Parameters.Add(new SqliteParameter("$p" + i, null))).ToArray();
+        foreach (var e in events)
+        {
+            var row = e.ToRow();
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = row[i] ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Removes every trace of demo data (inside the caller's transaction) and marks the store as real.</summary>
@@ -168,7 +182,7 @@ public sealed class DemoSeeder(
         clear.Transaction = transaction;
         clear.CommandText = string.Concat(tables.Select(t => $"DROP TABLE IF EXISTS {StoreRepository.Quote(t)};")) +
                             "DELETE FROM _vd_tables; DELETE FROM ops_events; " +
-                            $"DELETE FROM _vd_meta WHERE key IN ('{ImportWriter.OpsColumnsMetaKey}', '{MetaKeys.DemoSeed}', '{AnchorKey}', '{UntilKey}');" +
+                            $"DELETE FROM _vd_meta WHERE key IN ('{ImportWriter.OpsColumnsMetaKey}', '{MetaKeys.DemoSeed}', '{AnchorKey}', '{UntilKey}', '{DemoFault.MetaKey}');" +
                             "INSERT OR REPLACE INTO _vd_meta (key, value) VALUES ('demo', '0');";
         await clear.ExecuteNonQueryAsync();
     }

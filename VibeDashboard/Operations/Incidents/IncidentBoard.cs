@@ -10,8 +10,12 @@ namespace VibeDashboard.Operations.Incidents;
 /// <summary>
 /// The incidents' read model over the store (<see cref="IIncidentBoard"/>). Its subscribers are signalled after a
 /// command that changed an incident commits: on the pipeline's commit signal the board reads the incidents' version
-/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed.
-/// The timeline of an incident page adds the SLO alert transitions of the class's SLOs during the incident.
+/// total (every change bumps a version, every new incident adds one), which moves only when an incident changed,
+/// plus the timeline sources' marks (a rollback's line is a change of what an incident page shows).
+/// The timeline of an incident page adds the SLO alert transitions of the class's SLOs during the incident, and the
+/// lines other parts of the control plane contribute (<see cref="IIncidentTimelineSource"/>: rollbacks and pauses of
+/// rollouts) while it was open. Both are merged when read, never written into the incident: a line written there
+/// would have to bump the incident's version (or break its meaning), and operators acting on it would get 409s.
 /// </summary>
 public sealed class IncidentBoard : IIncidentBoard, IDisposable
 {
@@ -22,6 +26,7 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
     private readonly IMetricsFeed _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentBoard> _logger;
+    private readonly IReadOnlyList<IIncidentTimelineSource> _sources;
     private readonly IDisposable _pipelineSubscription;
     private readonly Lock _lock = new();
     private ImmutableArray<Func<Task>> _subscribers = [];
@@ -34,7 +39,8 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         IncidentRunbooks runbooks,
         IMetricsFeed metrics,
         TimeProvider time,
-        ILogger<IncidentBoard> logger)
+        ILogger<IncidentBoard> logger,
+        IEnumerable<IIncidentTimelineSource> timelineSources)
     {
         _connections = connections;
         _schema = schema;
@@ -42,6 +48,7 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _sources = [.. timelineSources];
         _pipelineSubscription = pipeline.Subscribe(CommittedAsync);
     }
 
@@ -115,7 +122,9 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         var followUps = await IncidentStore.FollowUpsOfAsync(connection, number, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var merged = timeline.Concat(SloAlerts(incident)).OrderBy(e => e.At).ToList();
+        var contributed = await ContributedAsync(incident, cancellationToken);
+        // A stable sort: lines at the same instant keep the incident's own first.
+        var merged = timeline.Concat(SloAlerts(incident)).Concat(contributed).OrderBy(e => e.At).ToList();
         var firstAction = checklist.Count > 0 ? checklist[0].Text : _runbooks.For(incident.Class).FirstAction;
         return new IncidentDetail(incident, merged, checklist, updates, postmortem, followUps, firstAction);
     }
@@ -158,6 +167,31 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         }
     }
 
+    /// <summary>
+    /// The sources' lines from the incident's start until it ended (closed, declined or merged) or now. Unlike the
+    /// SLO alerts this does not stop at resolve: a resolved incident is still open until it is closed, and a
+    /// rollback while it awaits close is what its reviewers need to see.
+    /// </summary>
+    private async Task<IReadOnlyList<TimelineEntry>> ContributedAsync(IncidentSummary incident, CancellationToken cancellationToken)
+    {
+        var end = incident.EndedAt ?? _time.GetUtcNow();
+        var lines = new List<TimelineEntry>();
+        foreach (var source in _sources)
+        {
+            try
+            {
+                lines.AddRange(await source.DuringAsync(incident.StartedAt, end, cancellationToken));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The incident page matters more than a rollout's lines on it: show the incident without them.
+                _logger.LogWarning(e, "Reading the timeline lines of {Source} for incident {Number} failed", source.GetType().Name, incident.Number);
+            }
+        }
+
+        return lines;
+    }
+
     private const string VersionTotalSql = "SELECT COALESCE(SUM(version), 0) FROM _vd_incidents";
 
     private async Task CommittedAsync()
@@ -174,6 +208,21 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         {
             await using var connection = await _connections.OpenAsync(CancellationToken.None);
             var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
+            // Versions and the sources' marks only grow, so the sum moves exactly when either did: an incident page
+            // open during a rollback shows its line without a reload.
+            foreach (var source in _sources)
+            {
+                try
+                {
+                    total += await source.MarkAsync(CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // A failing source must not silence the incidents' own changes (at worst one extra signal).
+                    _logger.LogWarning(e, "Reading the timeline mark of {Source} after a commit failed", source.GetType().Name);
+                }
+            }
+
             if (Interlocked.Exchange(ref _seenTotal, total) == total)
             {
                 return;
@@ -218,4 +267,18 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
             }
         }
     }
+}
+
+/// <summary>
+/// Lines another part of the control plane adds to the timelines of the incidents open when they happened (the
+/// rollouts: rollbacks and pauses). Declared here and implemented there, so that incidents import nothing of what
+/// contributes; registered as an enumerable (<c>TryAddEnumerable</c>), read on every incident page read.
+/// </summary>
+public interface IIncidentTimelineSource
+{
+    /// <summary>The lines from <paramref name="from"/> to <paramref name="to"/>, both included, in any order.</summary>
+    Task<IReadOnlyList<TimelineEntry>> DuringAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>A number that only grows, and grows whenever a line is added (a count of lines): the board's change signal.</summary>
+    Task<long> MarkAsync(CancellationToken cancellationToken);
 }

@@ -123,6 +123,7 @@ public sealed partial class ApexChart : IAsyncDisposable
         series = config.Series.Select(s => new { name = s.Name, x = s.X, y = s.Y, color = s.Color }),
         thresholds = config.Thresholds.Select(t => new { y = t.Y, label = t.Label, tone = t.Tone }),
         spans = config.Spans.Count == 0 ? null : config.Spans.Select(s => new { x = s.From, x2 = s.To, label = s.Label, tone = s.Tone }),
+        markers = config.Markers.Count == 0 ? null : config.Markers.Select(m => new { x = m.At, label = m.Label, tone = m.Tone }),
     }, Json);
 
     public async ValueTask DisposeAsync()

@@ -106,7 +106,7 @@ function toOptions(c) {
       })),
       // Incidents (or any span): shaded from x to x2, behind the series. The label runs down the span's left edge:
       // ApexCharts anchors it at x, and a horizontal one would run off the chart for the newest (rightmost) incident.
-      xaxis: (c.spans ?? []).map(s => ({
+      xaxis: [...(c.spans ?? []).map(s => ({
         x: s.x,
         x2: s.x2,
         fillColor: p.tones[s.tone] ?? p.tones.neutral,
@@ -121,6 +121,20 @@ function toOptions(c) {
           style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[s.tone] ?? p.tones.neutral, fontSize: "10px" },
         },
       })),
+      // Rollout transitions (or any instant): a dashed vertical line, its label down the line like a span's, so that
+      // a marker at the right edge stays inside the chart. Drawn after the spans, so a line inside an incident shows.
+      ...(c.markers ?? []).map(m => ({
+        x: m.x,
+        borderColor: p.tones[m.tone] ?? p.tones.neutral,
+        strokeDashArray: 3,
+        label: {
+          text: m.label,
+          borderColor: "transparent",
+          orientation: "vertical",
+          position: "top",
+          style: { color: c.dark ? "#0F1117" : "#FFFFFF", background: p.tones[m.tone] ?? p.tones.neutral, fontSize: "10px" },
+        },
+      }))],
     },
     noData: { text: "no data in this range", style: { color: p.fore } },
   };

@@ -35,6 +35,12 @@ public sealed record ChartThreshold(double Y, string Label, ChartTone Tone = Cha
 /// </summary>
 public sealed record ChartSpan(long From, long To, string Label, ChartTone Tone = ChartTone.Critical);
 
+/// <summary>
+/// One instant marked across the chart (a rollout's wave transition), drawn as an x-axis point annotation: a
+/// vertical line at <see cref="At"/> (unix ms) with its label running down it.
+/// </summary>
+public sealed record ChartMarker(long At, string Label, ChartTone Tone = ChartTone.Info);
+
 /// <summary>Colours are chosen by tone in the script, with a light and a dark variant each.</summary>
 public enum ChartTone
 {
@@ -59,6 +65,9 @@ public sealed record ApexChartConfig
 
     /// <summary>Time ranges to shade, e.g. incidents (<see cref="ChartConfigs.WithIncidents"/>); time charts only.</summary>
     public IReadOnlyList<ChartSpan> Spans { get; init; } = [];
+
+    /// <summary>Instants to mark, e.g. rollout transitions (<see cref="ChartConfigs.WithEvents"/>); time charts only.</summary>
+    public IReadOnlyList<ChartMarker> Markers { get; init; } = [];
 
     /// <summary>Formats axis labels and tooltips the way <see cref="ValueFormat"/> formats text.</summary>
     public MetricUnit Unit { get; init; } = MetricUnit.Count;

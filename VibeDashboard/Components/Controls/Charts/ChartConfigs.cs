@@ -1,6 +1,7 @@
 using VibeDashboard.Aggregation;
 using VibeDashboard.Model;
 using VibeDashboard.Operations.Incidents;
+using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Components.Controls.Charts;
 
@@ -83,17 +84,108 @@ public static class ChartConfigs
     /// was merged into. Which incidents belong on which chart is the caller's choice. Given the config on screen
     /// (<paramref name="shown"/>), returns that very instance when nothing would change, so the chart is not redrawn.
     /// </summary>
-    public static ApexChartConfig WithIncidents(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, DateTimeOffset now, ApexChartConfig? shown = null)
+    public static ApexChartConfig WithIncidents(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, DateTimeOffset now, ApexChartConfig? shown = null) =>
+        Annotated(chart, IncidentSpans(chart, incidents, now), chart.Markers, shown);
+
+    /// <summary>
+    /// The chart with its incident spans (<see cref="WithIncidents"/>) and a marker per rollout transition in its
+    /// extent (<see cref="RolloutMarkers"/>). Which incidents and rollouts belong on the chart is the caller's choice.
+    /// Returns <paramref name="shown"/> itself when neither would change, so the chart is not redrawn.
+    /// </summary>
+    public static ApexChartConfig WithEvents(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, IEnumerable<RolloutView> rollouts, DateTimeOffset now, ApexChartConfig? shown = null) =>
+        Annotated(chart, IncidentSpans(chart, incidents, now), RolloutMarkers(chart, rollouts), shown);
+
+    private static ApexChartConfig Annotated(ApexChartConfig chart, IReadOnlyList<ChartSpan> spans, IReadOnlyList<ChartMarker> markers, ApexChartConfig? shown)
     {
-        var spans = IncidentSpans(chart, incidents, now);
-        // The config on screen, if it is this chart with these very spans: the same instance means no redraw.
-        if (shown is not null && shown == chart with { Spans = shown.Spans } && spans.SequenceEqual(shown.Spans))
+        // The config on screen, if it is this chart with these very annotations: the same instance means no redraw.
+        if (shown is not null && shown == chart with { Spans = shown.Spans, Markers = shown.Markers } && spans.SequenceEqual(shown.Spans) && markers.SequenceEqual(shown.Markers))
         {
             return shown;
         }
 
-        return spans.Count == 0 && chart.Spans.Count == 0 ? chart : chart with { Spans = spans };
+        return spans.SequenceEqual(chart.Spans) && markers.SequenceEqual(chart.Markers) ? chart : chart with { Spans = spans, Markers = markers };
     }
+
+    /// <summary>
+    /// A marker per rollout transition (a timeline line with a webhook event other than a gate's failed check: a
+    /// check is not a transition, and a wave failing twice is drawn as its rollback) inside the chart's time extent,
+    /// labelled <c>ro-1 wave 2 promoted</c>. The transitions of one rollout at one instant (the last wave promoted
+    /// and the rollout completed, a rollback and its pause) share one line, their words joined, in the worst tone.
+    /// </summary>
+    public static IReadOnlyList<ChartMarker> RolloutMarkers(ApexChartConfig chart, IEnumerable<RolloutView> rollouts)
+    {
+        var xs = chart.Categories is null ? chart.Series.SelectMany(s => s.X).ToList() : [];
+        if (xs.Count == 0)
+        {
+            return [];
+        }
+
+        var (first, last) = (xs.Min(), xs.Max());
+        var marks = new List<(long At, string Id, string Words, ChartTone Tone)>();
+        foreach (var rollout in rollouts)
+        {
+            var starts = 0;
+            foreach (var line in rollout.Timeline.OrderBy(l => l.At))
+            {
+                if (line.Event is not { } kind || kind == RolloutEventKind.GateFailed)
+                {
+                    continue;
+                }
+
+                // Counted before the range test: a retry stays a retry when the first start is off the chart.
+                var retry = kind == RolloutEventKind.Started && starts++ > 0;
+                var at = line.At.ToUnixTimeMilliseconds();
+                if (at < first || at > last)
+                {
+                    continue;
+                }
+
+                marks.Add((at, rollout.Id, MarkerWords(kind, line, retry), MarkerTone(kind)));
+            }
+        }
+
+        return
+        [
+            .. marks
+                .GroupBy(m => (m.At, m.Id))
+                .OrderBy(g => g.Key.At)
+                .ThenBy(g => g.Key.Id, StringComparer.Ordinal)
+                .Select(g => new ChartMarker(g.Key.At, $"{g.Key.Id} {string.Join(" · ", g.Select(m => m.Words))}", g.MaxBy(m => Rank(m.Tone)).Tone)),
+        ];
+    }
+
+    private static string MarkerWords(RolloutEventKind kind, RolloutLine line, bool retry)
+    {
+        var wave = $"wave {line.Wave + 1}";
+        return kind switch
+        {
+            RolloutEventKind.Started => retry ? $"{wave} retried" : "started",
+            RolloutEventKind.WavePromoted => line.Forced ? $"{wave} force-promoted" : $"{wave} promoted",
+            RolloutEventKind.RolledBack => $"{wave} rolled back",
+            RolloutEventKind.Paused => "paused",
+            RolloutEventKind.Resumed => "resumed",
+            RolloutEventKind.Aborted => "aborted",
+            RolloutEventKind.Completed => "completed",
+            _ => kind.ToString(),
+        };
+    }
+
+    private static ChartTone MarkerTone(RolloutEventKind kind) => kind switch
+    {
+        RolloutEventKind.RolledBack or RolloutEventKind.Aborted => ChartTone.Critical,
+        RolloutEventKind.Paused => ChartTone.Warning,
+        RolloutEventKind.WavePromoted or RolloutEventKind.Completed => ChartTone.Ok,
+        _ => ChartTone.Info,
+    };
+
+    /// <summary>How bad a tone is, for a shared marker (the enum's order is not a severity).</summary>
+    private static int Rank(ChartTone tone) => tone switch
+    {
+        ChartTone.Critical => 3,
+        ChartTone.Warning => 2,
+        ChartTone.Ok => 1,
+        _ => 0,
+    };
 
     public static IReadOnlyList<ChartSpan> IncidentSpans(ApexChartConfig chart, IEnumerable<IncidentSummary> incidents, DateTimeOffset now)
     {
