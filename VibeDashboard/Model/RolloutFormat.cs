@@ -146,10 +146,7 @@ public static class RolloutFormat
         _ => op.ToString(),
     };
 
-    /// <summary>
-    /// Up to four significant digits without exponent notation ("G4" writes 10000 as 1E+04): whole numbers as they
-    /// are (10000 ms), fractions rounded (0.9512 → 0.9512, 0.00012346 → 0.0001235).
-    /// </summary>
+    /// <summary>Up to four significant digits without exponents: the same words as the gates' reasons and the timeline (<see cref="GateEvaluator.Number"/>).</summary>
     public static string Number(double value) => GateEvaluator.Number(value);
 
     public static string Readiness(ReadinessResult result) => result switch

@@ -367,7 +367,8 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_that_does_not_answer_in_time_is_a_failed_attempt()
     {
-        await using var harness = Harness(new() { ["Notifications:RequestTimeout"] = "00:00:00.300" });
+        // Long enough that the retry's real answer arrives in time on a loaded machine; the hang still times out.
+        await using var harness = Harness(new() { ["Notifications:RequestTimeout"] = "00:00:02" });
         _receiver.Answer("ops", WebhookReceiver.Hang);
         await harness.PublishAsync("incident.created", "incident:7");
 
@@ -510,5 +511,14 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         using var body = JsonDocument.Parse(request.Body);
         return body.RootElement.GetProperty("data").GetProperty("message").GetString()!;
+    }
+
+    [Fact]
+    public void A_slack_message_shows_people_s_text_as_text_no_channel_pings_or_disguised_links()
+    {
+        var body = WebhookBody.Build(WebhookFormat.Slack, Guid.NewGuid().ToString(), "rollout.paused", "rollout:ro-1", DateTimeOffset.UnixEpoch, "{}",
+            "<!channel> paused: see <https://evil.example|the runbook> & wait");
+        var text = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("text").GetString();
+        Assert.Equal("[rollout.paused] rollout:ro-1: &lt;!channel&gt; paused: see &lt;https://evil.example|the runbook&gt; &amp; wait", text);
     }
 }

@@ -32,18 +32,7 @@ public sealed class DemoRolloutWalkTests
         var services = harness.Services;
         var seeder = services.GetRequiredService<DemoSeeder>();
         Assert.True(await seeder.EnsureDemoAsync());
-        var connections = services.GetRequiredService<SqliteConnectionFactory>();
-        using var aggregator = new MetricsAggregator(
-            connections,
-            services.GetRequiredService<StoreSchema>(),
-            services.GetRequiredService<StoreRepository>(),
-            services.GetRequiredService<ImportHistoryRepository>(),
-            new AlertHistoryRepository(connections, services.GetRequiredService<StoreSchema>()),
-            services.GetRequiredService<Importer>(),
-            Options.Create(new AggregationOptions()),
-            Options.Create(new SloOptions()),
-            harness.Time,
-            NullLogger<MetricsAggregator>.Instance);
+        using var aggregator = RolloutHarness.Aggregator(services, harness.Time);
         var loop = services.GetRequiredService<RolloutCheckLoop>();
 
         async Task StepAsync()

@@ -30,17 +30,7 @@ public sealed class ReadinessDemoTests(ITestOutputHelper output)
         Assert.True(await services.GetRequiredService<DemoSeeder>().EnsureDemoAsync());
         await services.GetRequiredService<DetectionCoordinator>().RunOnceAsync();
         var connections = services.GetRequiredService<SqliteConnectionFactory>();
-        using var aggregator = new MetricsAggregator(
-            connections,
-            services.GetRequiredService<StoreSchema>(),
-            services.GetRequiredService<StoreRepository>(),
-            services.GetRequiredService<ImportHistoryRepository>(),
-            new AlertHistoryRepository(connections, services.GetRequiredService<StoreSchema>()),
-            services.GetRequiredService<Importer>(),
-            Options.Create(new AggregationOptions()),
-            Options.Create(new SloOptions()),
-            harness.Time,
-            NullLogger<MetricsAggregator>.Instance);
+        using var aggregator = RolloutHarness.Aggregator(services, harness.Time);
         await aggregator.TickAsync();
 
         var now = harness.Time.GetUtcNow();

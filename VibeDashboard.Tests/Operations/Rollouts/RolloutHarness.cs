@@ -83,6 +83,24 @@ public sealed class RolloutHarness : IAsyncDisposable
         [new WaveDefinition(["internal"], TimeSpan.FromMinutes(1), 10), new WaveDefinition(["pro"], TimeSpan.FromMinutes(1), 10)],
         [new GateDefinition("completion", Metric: MetricKeys.CompletionSuccessRate, Window: "30m", Op: GateOperator.AtLeast, Threshold: 0.95)]);
 
+    /// <summary>The real aggregator over the store of <paramref name="services"/>, on <paramref name="time"/>, default options (ticked by hand).</summary>
+    public static MetricsAggregator Aggregator(IServiceProvider services, TimeProvider time)
+    {
+        var connections = services.GetRequiredService<VibeDashboard.Storage.SqliteConnectionFactory>();
+        var schema = services.GetRequiredService<VibeDashboard.Storage.StoreSchema>();
+        return new MetricsAggregator(
+            connections,
+            schema,
+            services.GetRequiredService<VibeDashboard.Storage.StoreRepository>(),
+            services.GetRequiredService<VibeDashboard.Storage.ImportHistoryRepository>(),
+            new AlertHistoryRepository(connections, schema),
+            services.GetRequiredService<VibeDashboard.Ingestion.Importer>(),
+            Microsoft.Extensions.Options.Options.Create(new VibeDashboard.Configuration.AggregationOptions()),
+            Microsoft.Extensions.Options.Options.Create(new VibeDashboard.Configuration.SloOptions()),
+            time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MetricsAggregator>.Instance);
+    }
+
     public Task<CommandResult<RolloutView>> SendAsync(RolloutCommand command, Actor? actor = null) => Pipeline.SendAsync(command, actor ?? Operator);
 
     public async Task<RolloutView> OkAsync(RolloutCommand command, Actor? actor = null)

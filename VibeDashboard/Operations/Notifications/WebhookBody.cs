@@ -34,13 +34,21 @@ public static class WebhookBody
             },
             WebhookFormat.Slack => new JsonObject
             {
-                ["text"] = $"[{@event}] {aggregate}: {(string.IsNullOrWhiteSpace(summary) ? payloadJson : summary)}",
+                ["text"] = SlackEscape($"[{@event}] {aggregate}: {(string.IsNullOrWhiteSpace(summary) ? payloadJson : summary)}"),
             },
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
 
         return JsonSerializer.SerializeToUtf8Bytes(body);
     }
+
+    /// <summary>
+    /// Slack reads <c>&lt;…&gt;</c> as controls (<c>&lt;!channel&gt;</c> pings everyone, <c>&lt;https://x|text&gt;</c> hides
+    /// a link behind any words): names, reasons and messages from people are text, so the three characters Slack asks
+    /// to be escaped are.
+    /// </summary>
+    public static string SlackEscape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of <paramref name="body"/> keyed with the UTF-8 secret.</summary>
     public static string Signature(string secret, ReadOnlySpan<byte> body) =>

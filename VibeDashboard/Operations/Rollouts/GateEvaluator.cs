@@ -146,8 +146,9 @@ public static class GateEvaluator
         }
 
         // The totals of the computed guardrails are 0, not null, in a quiet window: only the snapshot's own
-        // metrics have no value without events.
-        if (reading.Count == 0 && !IsTotal(gate.Metric))
+        // metrics have no value without events. A metric that counts its bad events (breaches, crashes) has a
+        // count of 0 in a healthy window, and its value (0) is what the gate is there to see.
+        if (reading.Count == 0 && !IsTotal(gate.Metric) && !(gate.Metric is { } m && GateMetrics.CountsBadEvents(m) && reading.Stat(gate.Stat) is not null))
         {
             return Tier(reading, GateResult.Inconclusive, null, $"{what}no events in the window");
         }
@@ -281,10 +282,13 @@ public static class GateEvaluator
 
     private static TimeSpan Whole(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Floor(span.TotalSeconds)));
 
-    /// <summary>Four significant digits, invariant: what timelines and reasons show.</summary>
+    /// <summary>
+    /// What reasons, timelines and the pages show of a value: up to four significant digits, invariant, without
+    /// exponent notation ("G4" writes 10000 as 1E+04): whole numbers as they are (10000 ms), fractions rounded
+    /// (0.95123 → 0.9512, 0.00012346 → 0.0001235).
+    /// </summary>
     public static string Number(double value)
     {
-        // Four significant digits below 1000, whole numbers above, never an exponent: "15368 <= 25000", not "1.537E+04".
         if (!double.IsFinite(value))
         {
             return value.ToString(CultureInfo.InvariantCulture);

@@ -108,17 +108,22 @@ public sealed class RolloutCheckLoop(
         return applied;
     }
 
-    /// <summary>Due once the interval (at least <see cref="RolloutDefinition.MinCheckInterval"/>) passed since the later of the last round and the current wave's start.</summary>
+    /// <summary>
+    /// Due once the interval (at least <see cref="RolloutDefinition.MinCheckInterval"/>) passed since the later of the
+    /// last round and the current wave's start, give or take half a <see cref="Tick"/>: a round is stamped with the
+    /// clock read after the rows are loaded, so the tick that reaches the interval may read it a few milliseconds short,
+    /// and without the slack every round would wait one tick more (a 5 s rollout checked every 10 s).
+    /// </summary>
     public static bool IsDue(RolloutDefinition definition, RolloutStatus status, DateTimeOffset now)
     {
         var interval = definition.CheckInterval < RolloutDefinition.MinCheckInterval ? RolloutDefinition.MinCheckInterval : definition.CheckInterval;
         var since = new[] { status.LastRoundAt, status.Waves[status.CurrentWave].StartedAt, status.StartedAt }.Max();
-        return since is null || now - since >= interval;
+        return since is null || now - since >= interval - Tick / 2;
     }
 
     /// <summary>
     /// One round on the current wave's cohort. Baseline gates compare with the tiers the rollout does not expose;
-    /// the alerts in scope are the SLO gates' SLOs alerting (ticket or page) in the snapshot.
+    /// the alerts in scope are the SLO gates' SLOs alerting (ticket or page) above what their gates tolerate.
     /// </summary>
     public static RolloutInput.CheckRound Round(RolloutDefinition definition, RolloutStatus status, Snapshot snapshot, IReadOnlyList<IncidentSummary> openIncidents,
         GateEvaluationSettings settings, DateTimeOffset now)
@@ -132,9 +137,14 @@ public sealed class RolloutCheckLoop(
                 : [];
             return GateEvaluator.Evaluate(gate, GateInputs.FromSnapshot(snapshot, gate, wave.Tiers, baseline, openIncidents), settings, now);
         }).ToList();
-        var alerts = definition.Gates.Where(g => g.Kind == GateKind.Slo).SelectMany(g => g.Slos ?? [])
-            .Distinct(StringComparer.Ordinal)
-            .Where(key => snapshot.Slos.FirstOrDefault(s => s.Key == key) is { Alert: AlertState.Ticket or AlertState.Page })
+        // An alert is in scope above what the slo gates listing its SLO tolerate (the strictest of their maxAlert): a
+        // ticket that a "maxAlert": "ticket" gate passes must not pause the rollout and hold the wave all the same.
+        var alerts = definition.Gates.Where(g => g.Kind == GateKind.Slo)
+            .SelectMany(g => (g.Slos ?? []).Select(key => (Key: key, g.MaxAlert)))
+            .GroupBy(s => s.Key, StringComparer.Ordinal)
+            .Where(group => snapshot.Slos.FirstOrDefault(s => s.Key == group.Key) is { Alert: AlertState.Ticket or AlertState.Page } slo
+                && slo.Alert > group.Min(s => s.MaxAlert))
+            .Select(group => group.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
         return new RolloutInput.CheckRound(now, checks, GateInputs.CohortSample(snapshot, wave.Tiers, wave.Observation), alerts);

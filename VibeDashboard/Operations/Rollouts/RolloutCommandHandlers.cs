@@ -80,7 +80,25 @@ public sealed class RolloutWriter(Outbox outbox)
     internal static string? Reason(string? reason, string field, bool required) =>
         string.IsNullOrWhiteSpace(reason) ? (required ? $"{field}: required" : null)
         : reason.Length > RolloutMachine.MaxReasonLength ? $"{field}: at most {RolloutMachine.MaxReasonLength:N0} characters"
+        : UnprintableAt(reason) is >= 0 and var at
+            ? $"{field}: holds a {(char.IsControl(reason[at]) ? "control" : "bidi control")} character (U+{(int)reason[at]:X4}): a reason goes on the timeline, the audit log and webhooks as written"
         : null;
+
+    // Line breaks and tabs are how a reason is written; any other control character, and a bidi embedding, override or
+    // isolate (which reorders the text after it), is not text a reader can see.
+    private static int UnprintableAt(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) && c is not ('\n' or '\r' or '\t') || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }
 
 /// <summary>Builds <see cref="RolloutView"/>s from rows.</summary>
@@ -196,12 +214,49 @@ public sealed class RolloutControlHandler(RolloutWriter writer, RolloutReadiness
             return CommandEffect<RolloutView>.Conflict(row.Version, $"rollout {row.Id}: nothing to change");
         }
 
+        // A tier gets one release: the Worker reads one answer per tier from the exposure. Starting (or retrying)
+        // a rollout whose tiers another active rollout also targets would make that answer ambiguous.
+        if (command.Input is RolloutInput.Start or RolloutInput.Retry
+            && await OverlapAsync(row, definition, context, cancellationToken) is { } overlap)
+        {
+            return CommandEffect<RolloutView>.Conflict(row.Version, overlap);
+        }
+
         var view = await writer.SaveAsync(context, row, definition, transition.Status, [.. lines, .. transition.Effects.Timeline], judged, cancellationToken);
         return CommandEffect<RolloutView>.Ok(view, RolloutWriter.Audit(row.Id, definition, status),
             RolloutWriter.Audit(row.Id, definition, transition.Status, [.. lines, .. transition.Effects.Timeline]), view.Version, view.Id);
     }
 
     internal static RolloutMachineSettings Settings(RolloutOptions options) => new(options.ErrorsBeforePause);
+
+    private static async Task<string?> OverlapAsync(RolloutRow row, RolloutDefinition definition, CommandContext context, CancellationToken cancellationToken)
+    {
+        var tiers = definition.Waves.SelectMany(w => w.Tiers).ToHashSet(StringComparer.Ordinal);
+        foreach (var other in await RolloutStore.ActiveAsync(context.Connection, cancellationToken, context.Transaction))
+        {
+            if (other.Number == row.Number)
+            {
+                continue;
+            }
+
+            RolloutDefinition theirs;
+            try
+            {
+                theirs = other.Definition();
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                continue; // unreadable: the check loop and the board leave it out too
+            }
+
+            if (theirs.Waves.SelectMany(w => w.Tiers).FirstOrDefault(tiers.Contains) is { } shared)
+            {
+                return $"tier {shared} is also in rollout {other.Id} (release {theirs.Release}, {other.State}): a tier gets one release at a time; complete, roll back or abort {other.Id} first";
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary><c>rollout.check</c>: a round of gate checks from the check loop (system actor only).</summary>

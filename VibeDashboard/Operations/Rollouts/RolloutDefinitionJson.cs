@@ -13,8 +13,11 @@ namespace VibeDashboard.Operations.Rollouts;
 /// <summary>
 /// What a definition is checked against beyond its own fields: the configured SLO keys (<c>Slos</c>) an slo gate may
 /// name, and <c>Rollouts:MonthlyCostBudgetUsd</c>, without which a <c>cost_burn</c> gate has nothing to divide by.
+/// <paramref name="Stored"/>: a definition read back from the store, valid when it was created; the rules added since
+/// (baseline gates need a better direction, no minEvents on counts of bad events, no bidi or invisible-only names)
+/// refuse new definitions only, so that a rollout stored before them stays readable (its list, its exposure).
 /// </summary>
-public sealed record RolloutDefinitionContext(IReadOnlySet<string> SloKeys, double? MonthlyCostBudgetUsd);
+public sealed record RolloutDefinitionContext(IReadOnlySet<string> SloKeys, double? MonthlyCostBudgetUsd, bool Stored = false);
 
 /// <summary>
 /// One thing wrong with a definition, at <see cref="Path"/>: a JSON path (<c>waves[1].observation</c>, <c>$</c> for the
@@ -516,6 +519,13 @@ public static class RolloutDefinitionJson
                     problems.Add(g.PathOf("metric"), why);
                     metric = null;
                 }
+                else if (baseline && !context.Stored && MetricDirections.Of(metric) is null)
+                {
+                    // A total or a count (growth, breaches, spend) has no better direction, and a small cohort's total is
+                    // not comparable with the baseline's: every check would be Error until the errors paused the rollout.
+                    problems.Add(g.PathOf("metric"), $"{metric} has no better direction to compare with a baseline (it is a total or a count): use a metric gate with a threshold, or one of {string.Join(", ", GateMetrics.All.Where(m => MetricDirections.Of(m) is not null))}");
+                    metric = null;
+                }
                 else if (metric == RolloutMetrics.CostBurn && context.MonthlyCostBudgetUsd is not > 0)
                 {
                     problems.Add(g.PathOf("metric"), "cost_burn needs Rollouts:MonthlyCostBudgetUsd (the monthly budget the spend rate is compared with)");
@@ -535,6 +545,12 @@ public static class RolloutDefinitionJson
             }
 
             var minEvents = Count(g, "minEvents") ?? 0;
+            if (minEvents > 0 && !context.Stored && metric is not null && GateMetrics.CountsBadEvents(metric))
+            {
+                var what = metric == MetricKeys.RateLimitBreaches ? "breaches" : "crashes";
+                problems.Add(g.PathOf("minEvents"), $"{metric} counts the {what}, not a sample: a minimum would hold a healthy wave inconclusive until it had that many");
+            }
+
             if (baseline)
             {
                 var maxWorseBy = Real(g, "maxWorseBy", required: true);
@@ -662,7 +678,7 @@ public static class RolloutDefinitionJson
                 return null;
             }
 
-            if (NameProblem(text) is { } problem)
+            if (NameProblem(text, strict: !context.Stored) is { } problem)
             {
                 problems.Add(f.PathOf(field), problem);
                 return null;
@@ -802,7 +818,10 @@ public static class RolloutDefinitionJson
     }
 
     /// <summary>Why a rollout, release or gate name is refused, or null.</summary>
-    public static string? NameProblem(string text)
+    public static string? NameProblem(string text) => NameProblem(text, strict: true);
+
+    // Not strict: a stored name, read back by the rules it was created under (before bidi and invisible-only names were refused).
+    private static string? NameProblem(string text, bool strict)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -831,6 +850,19 @@ public static class RolloutDefinitionJson
             {
                 return $"holds a control character (U+{(int)c:X4}): names are shown on one line";
             }
+
+            // A bidi embedding, override or isolate reorders the text after it wherever the name is shown (the audit
+            // log, the timeline, a webhook): "release \u202E1.21.6202" reads as another release.
+            if (strict && c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
+            {
+                return $"holds a bidi control character (U+{(int)c:X4}): it reorders how the name reads";
+            }
+        }
+
+        // Zero-width characters (U+200B, U+FEFF…) are format characters, not white space: a name of nothing else shows as nothing.
+        if (strict && text.All(c => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format))
+        {
+            return "must not be empty (it holds only invisible characters)";
         }
 
         return null;
@@ -1149,6 +1181,18 @@ public static class GateMetrics
     ];
 
     public static bool HasPercentiles(string metric) => Latencies.Contains(metric, StringComparer.Ordinal);
+
+    // The snapshot's count of these is the bad events themselves (breaches; crashes, over preview hours), not a sample.
+    private static readonly IReadOnlySet<string> BadEventCounts = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MetricKeys.RateLimitBreaches, MetricKeys.CrashRestartRate,
+    };
+
+    /// <summary>
+    /// Whether the snapshot's count of <paramref name="metric"/> counts the bad events themselves (rate-limit breaches,
+    /// crashes and restarts): a count of 0 with a value is a healthy window, not a quiet one.
+    /// </summary>
+    public static bool CountsBadEvents(string metric) => BadEventCounts.Contains(metric);
 
     /// <summary>A fraction from 0 to 1 (thresholds above 1 could never be crossed).</summary>
     public static bool IsShare(string metric) => Shares.Contains(metric);

@@ -20,9 +20,25 @@ public sealed class RolloutReadiness(
     IncidentRunbooks runbooks,
     IOptions<RolloutOptions> options)
 {
-    public async Task<IReadOnlyList<ReadinessItem>> JudgeAsync(RolloutDefinition definition, IReadOnlyList<ReadinessAttestation> attestations, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long a read of the evidence serves the pages: reading it scans up to 30 days of events (most of a second on
+    /// the 30-day demo store), and an open draft re-reads on every rollout change. Commands always read afresh.
+    /// </summary>
+    public static readonly TimeSpan PageEvidenceAge = TimeSpan.FromSeconds(15);
+
+    private (DateTimeOffset At, ReadinessEvidence? Evidence) _lastRead;
+
+    public async Task<IReadOnlyList<ReadinessItem>> JudgeAsync(RolloutDefinition definition, IReadOnlyList<ReadinessAttestation> attestations, DateTimeOffset now, CancellationToken cancellationToken, bool fresh = true)
     {
-        var evidence = await ReadinessReader.ReadAsync(connections, now, cancellationToken);
+        var last = _lastRead;
+        var evidence = !fresh && last.Evidence is not null && now >= last.At && now - last.At < PageEvidenceAge
+            ? last.Evidence
+            : await ReadinessReader.ReadAsync(connections, now, cancellationToken);
+        if (!ReferenceEquals(evidence, last.Evidence))
+        {
+            _lastRead = (now, evidence);
+        }
+
         var snapshot = metrics.Current;
         var previewStartup = snapshot.Slos.FirstOrDefault(s => s.Key == SloCatalog.PreviewStartup);
         var alerts = previewStartup is null ? [] : metrics.AlertHistory(SloCatalog.PreviewStartup);

@@ -43,8 +43,8 @@ internal static class RolloutStore
         (await connection.QueryAsync<RolloutRow>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).ToList();
 
     /// <summary>The rollouts the check loop judges: running, ready or paused (a paused one still learns when its alert clears).</summary>
-    public static async Task<IReadOnlyList<RolloutRow>> ActiveAsync(IDbConnection connection, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<RolloutRow>(new CommandDefinition(ActiveSql, cancellationToken: cancellationToken))).ToList();
+    public static async Task<IReadOnlyList<RolloutRow>> ActiveAsync(IDbConnection connection, CancellationToken cancellationToken, IDbTransaction? transaction = null) =>
+        (await connection.QueryAsync<RolloutRow>(new CommandDefinition(ActiveSql, transaction: transaction, cancellationToken: cancellationToken))).ToList();
 
     // Every change bumps a version and every new rollout adds a row: the total moves exactly when a rollout changed.
     public const string ChangeTotalSql = "SELECT COALESCE(SUM(version), 0) + COUNT(*) FROM _vd_rollouts";
@@ -291,7 +291,7 @@ internal static class RolloutWire
             }
         }
 
-        return RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(slos, MonthlyCostBudgetUsd: 1), out var definition, out var problems)
+        return RolloutDefinitionJson.TryParse(json, new RolloutDefinitionContext(slos, MonthlyCostBudgetUsd: 1, Stored: true), out var definition, out var problems)
             ? definition
             : throw new InvalidDataException($"rollout {id}'s stored definition does not parse: {string.Join("; ", problems)}");
     }

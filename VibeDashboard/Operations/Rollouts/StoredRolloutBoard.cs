@@ -46,7 +46,19 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
         var views = new List<RolloutView>();
         foreach (var row in await RolloutStore.ListAsync(connection, cancellationToken))
         {
-            views.Add(RolloutViews.Of(row, await RolloutStore.TimelineAsync(connection, null, row.Number, cancellationToken)));
+            RolloutView view;
+            try
+            {
+                view = RolloutViews.Of(row, await RolloutStore.TimelineAsync(connection, null, row.Number, cancellationToken));
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                // One row damaged outside the dashboard must not hide the others (the check loop skips it too).
+                _logger.LogWarning(e, "Rollout {Id} cannot be read; it is left out of the list", row.Id);
+                continue;
+            }
+
+            views.Add(view);
         }
 
         return views;
@@ -71,7 +83,7 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
         if (view.Status.State == RolloutState.Draft)
         {
             var attestations = await RolloutStore.AttestationsAsync(connection, null, number, cancellationToken);
-            view = view with { Readiness = await _readiness.JudgeAsync(view.Definition, attestations, _time.GetUtcNow(), cancellationToken) };
+            view = view with { Readiness = await _readiness.JudgeAsync(view.Definition, attestations, _time.GetUtcNow(), cancellationToken, fresh: false) };
         }
 
         return view;
@@ -96,7 +108,19 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
         await _schema.EnsureCreatedAsync(cancellationToken);
         await using var connection = await _connections.OpenAsync(cancellationToken);
         var rows = (await RolloutStore.ListAsync(connection, cancellationToken)).Where(r => r.State != RolloutWire.Name(RolloutState.Draft)).ToList();
-        var entries = rows.Select(r => RolloutWriter.Exposure(r.Id, r.Definition(), r.Status())).ToList();
+        var entries = new List<ExposureEntry>();
+        foreach (var row in rows)
+        {
+            try
+            {
+                entries.Add(RolloutWriter.Exposure(row.Id, row.Definition(), row.Status()));
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                _logger.LogWarning(e, "Rollout {Id} cannot be read; it is left out of the exposure", row.Id);
+            }
+        }
+
         var etag = string.Create(CultureInfo.InvariantCulture, $"\"x{entries.Count}.{entries.Sum(e => e.Version)}\"");
         return (entries, etag);
     }
