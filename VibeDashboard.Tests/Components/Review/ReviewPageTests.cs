@@ -120,10 +120,27 @@ public sealed class ReviewPageTests : DashboardComponentTest, IClassFixture<Gene
         var next = page.Find("[data-testid=month-next]");
         Assert.Equal("/review/2026-11", next.GetAttribute("href"));
         Assert.Contains("partial", next.TextContent);
-        var current = page.Find("[data-testid=month-current]");
-        Assert.Equal("/review/2026-11", current.GetAttribute("href"));
-        Assert.Equal("This month to date (2026-11, partial)", current.TextContent);
+        // The next month is the month to date: one link for it, not two.
+        Assert.Empty(page.FindAll("[data-testid=month-current]"));
+        Assert.Empty(page.FindAll("[data-testid=month-default]"));
         Assert.Equal("2026-10", page.Find("[data-testid=month-shown]").TextContent);
+    }
+
+    [Fact]
+    public void An_older_month_links_the_last_complete_month_and_the_month_to_date()
+    {
+        Reviews.DefaultMonth = new ReviewMonth(2026, 12);
+        Reviews.CurrentMonth = new ReviewMonth(2027, 1);
+
+        var page = RenderPage();
+
+        var next = page.Find("[data-testid=month-next]");
+        Assert.Equal("/review/2026-11", next.GetAttribute("href"));
+        Assert.DoesNotContain("partial", next.TextContent);
+        Assert.Equal("/review/2026-12", page.Find("[data-testid=month-default]").GetAttribute("href"));
+        var current = page.Find("[data-testid=month-current]");
+        Assert.Equal("/review/2027-01", current.GetAttribute("href"));
+        Assert.Equal("This month to date (2027-01, partial)", current.TextContent);
     }
 
     [Fact]
