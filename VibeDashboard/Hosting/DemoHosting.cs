@@ -38,7 +38,7 @@ public static class DemoHosting
 
     private static async Task<IResult> InjectAsync(HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await RolloutHosting.ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -50,7 +50,7 @@ public static class DemoHosting
             return await CommandHttp.RefusedAsync(context, pipeline, $"unknown field {unknown[0]}: send tier, minutes and an optional reason");
         }
 
-        if (!body.Value.TryGetProperty("tier", out var tierElement) || tierElement.ValueKind != JsonValueKind.String || Text(tierElement) is not { } tier)
+        if (!body.Value.TryGetProperty("tier", out var tierElement) || tierElement.ValueKind != JsonValueKind.String || JsonBodies.Text(tierElement) is not { } tier)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, "tier: required, a policy tier's name");
         }
@@ -69,7 +69,7 @@ public static class DemoHosting
         string? reason = null;
         if (body.Value.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            reason = r.ValueKind == JsonValueKind.String ? Text(r) : null;
+            reason = r.ValueKind == JsonValueKind.String ? JsonBodies.Text(r) : null;
             if (reason is null)
             {
                 return await CommandHttp.RefusedAsync(context, pipeline, "reason: must be text");
@@ -78,18 +78,5 @@ public static class DemoHosting
 
         var command = new InjectDemoFaultCommand(tier, TimeSpan.FromMinutes(minutes), reason, CommandHttp.IdempotencyKey(context.Request));
         return CommandHttp.ToHttp(await pipeline.SendAsync(command, DashboardPrincipal.ActorOf(context), cancellationToken));
-    }
-
-    // JSON may escape half of a surrogate pair (\ud800), which .NET refuses to decode: not text.
-    private static string? Text(JsonElement element)
-    {
-        try
-        {
-            return element.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 }

@@ -22,7 +22,7 @@ public static class IncidentHosting
     public const string FollowUpsPath = "/api/follow-ups";
 
     /// <summary>A request body larger than this is refused before it is parsed (each text field's own limit is 20,000 characters).</summary>
-    public const int MaxBodyBytes = 256 * 1024;
+    public const int MaxBodyBytes = JsonBodies.DefaultMaxBytes;
 
     public static IServiceCollection AddVibeDashboardIncidents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -120,7 +120,7 @@ public static class IncidentHosting
 
     private static async Task<IResult> DeclareAsync(HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -137,7 +137,7 @@ public static class IncidentHosting
 
     private static async Task<IResult> ActAsync(string action, long number, HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -154,7 +154,7 @@ public static class IncidentHosting
 
     private static async Task<IResult> CloseFollowUpAsync(long number, long id, HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -175,45 +175,4 @@ public static class IncidentHosting
         return CommandHttp.ToHttp(result);
     }
 
-    // ---- reading bodies: 400s that say what is wrong ----
-
-    private readonly record struct JsonBody(JsonElement Value, string? Error);
-
-    private static async Task<JsonBody> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return new(default, "send a JSON object with Content-Type: application/json");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return new(default, $"the body is larger than {MaxBodyBytes / 1024} KB");
-        }
-
-        // Chunked bodies carry no length: read at most one byte past the limit to tell.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
-            {
-                return new(default, $"the body is larger than {MaxBodyBytes / 1024} KB");
-            }
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.ToArray());
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? new(document.RootElement.Clone(), null)
-                : new(default, "the body must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            return new(default, $"the body is not valid JSON ({e.Message})");
-        }
-    }
 }

@@ -23,7 +23,7 @@ public static class RolloutHosting
     public const string RolloutsPath = "/api/rollouts";
 
     /// <summary>A request body larger than this is refused before it is parsed (a definition of 20 waves and 30 gates is a few KB).</summary>
-    public const int MaxBodyBytes = 256 * 1024;
+    public const int MaxBodyBytes = JsonBodies.DefaultMaxBytes;
 
     /// <summary>The checks <c>GET /api/rollouts/{id}/checks</c> returns without <c>?limit=</c>.</summary>
     public const int DefaultChecks = 100;
@@ -112,7 +112,7 @@ public static class RolloutHosting
 
     private static async Task<IResult> CreateAsync(HttpContext context, ICommandPipeline pipeline, IRolloutTemplates templates, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken, maxDepth: 16);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -129,7 +129,7 @@ public static class RolloutHosting
 
     private static async Task<IResult> ControlAsync(string action, string id, HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken, maxDepth: 16);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -147,7 +147,7 @@ public static class RolloutHosting
 
     private static async Task<IResult> AttestAsync(string id, HttpContext context, ICommandPipeline pipeline, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken, maxDepth: 16);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -180,46 +180,4 @@ public static class RolloutHosting
         }
     }
 
-    // ---- reading bodies: 400s that say what is wrong ----
-
-    internal readonly record struct JsonBody(JsonElement Value, string? Error);
-
-    /// <summary>A JSON object body of at most <see cref="MaxBodyBytes"/>, or the reason it is not one.</summary>
-    internal static async Task<JsonBody> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return new(default, "send a JSON object with Content-Type: application/json");
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return new(default, $"the body is larger than {MaxBodyBytes / 1024} KB");
-        }
-
-        // Chunked bodies carry no length: read at most one byte past the limit to tell.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
-            {
-                return new(default, $"the body is larger than {MaxBodyBytes / 1024} KB");
-            }
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? new(document.RootElement.Clone(), null)
-                : new(default, "the body must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            return new(default, $"the body is not valid JSON ({e.Message})");
-        }
-    }
 }

@@ -88,7 +88,7 @@ public static class TokenHosting
 
     private static async Task<IResult> CreateTokenAsync(HttpContext context, ICommandPipeline pipeline, IAccessFeed feed, CancellationToken cancellationToken)
     {
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -121,7 +121,7 @@ public static class TokenHosting
     private static async Task<IResult> SetRoleMappingAsync(string value, HttpContext context, ICommandPipeline pipeline, IAccessFeed feed, CancellationToken cancellationToken)
     {
         value = CommandHttp.RouteValue(value);
-        var body = await ReadObjectAsync(context.Request, cancellationToken);
+        var body = await JsonBodies.ReadObjectAsync(context.Request, cancellationToken);
         if (body.Error is not null)
         {
             return await CommandHttp.RefusedAsync(context, pipeline, body.Error);
@@ -155,30 +155,6 @@ public static class TokenHosting
     private static RoleMappingBody MappingBody(RoleMappingChange? change) =>
         new(change!.ClaimValue, change.Role, RoleMappingSource.Store, change.Version, null, null, false);
 
-    // ---- reading bodies: 400s that name the field ----
-
-    private readonly record struct JsonBody(JsonElement Value, string? Error);
-
-    private static async Task<JsonBody> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasJsonContentType())
-        {
-            return new(default, "send a JSON object with Content-Type: application/json");
-        }
-
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? new(document.RootElement.Clone(), null)
-                : new(default, "the body must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            return new(default, $"the body is not valid JSON ({e.Message})");
-        }
-    }
-
     private static bool TryString(JsonElement body, string field, bool required, out string? value, out string? error)
     {
         value = null;
@@ -195,7 +171,13 @@ public static class TokenHosting
             return false;
         }
 
-        value = element.GetString();
+        value = JsonBodies.Text(element);
+        if (value is null)
+        {
+            error = $"{field}: is not valid text (it holds a lone UTF-16 surrogate)";
+            return false;
+        }
+
         return true;
     }
 

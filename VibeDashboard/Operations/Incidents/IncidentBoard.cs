@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 using Dapper;
 using VibeDashboard.Aggregation;
@@ -21,16 +20,12 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly StoreSchema _schema;
-    private readonly SemaphoreSlim _watch = new(1, 1);
     private readonly IncidentRunbooks _runbooks;
     private readonly IMetricsFeed _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<IncidentBoard> _logger;
     private readonly IReadOnlyList<IIncidentTimelineSource> _sources;
-    private readonly IDisposable _pipelineSubscription;
-    private readonly Lock _lock = new();
-    private ImmutableArray<Func<Task>> _subscribers = [];
-    private long _seenTotal = -1;
+    private readonly CommitSignal _signal;
 
     public IncidentBoard(
         SqliteConnectionFactory connections,
@@ -49,7 +44,7 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         _time = time;
         _logger = logger;
         _sources = [.. timelineSources];
-        _pipelineSubscription = pipeline.Subscribe(CommittedAsync);
+        _signal = new CommitSignal(pipeline, ReadChangeTotalAsync, logger, "incidents");
     }
 
     public async Task<IReadOnlyList<IncidentSummary>> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
@@ -136,18 +131,9 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
         return await IncidentStore.FollowUpsAsync(connection, openOnly, cancellationToken);
     }
 
-    public IDisposable Subscribe(Func<Task> changed)
-    {
-        ArgumentNullException.ThrowIfNull(changed);
-        lock (_lock)
-        {
-            _subscribers = _subscribers.Add(changed);
-        }
+    public IDisposable Subscribe(Func<Task> changed) => _signal.Subscribe(changed);
 
-        return new Subscription(this, changed);
-    }
-
-    public void Dispose() => _pipelineSubscription.Dispose();
+    public void Dispose() => _signal.Dispose();
 
     /// <summary>The SLO alert transitions of the class's SLOs from the incident's start to its end (or now).</summary>
     private IEnumerable<TimelineEntry> SloAlerts(IncidentSummary incident)
@@ -194,78 +180,26 @@ public sealed class IncidentBoard : IIncidentBoard, IDisposable
 
     private const string VersionTotalSql = "SELECT COALESCE(SUM(version), 0) FROM _vd_incidents";
 
-    private async Task CommittedAsync()
+    private async Task<long> ReadChangeTotalAsync(CancellationToken cancellationToken)
     {
-        if (_subscribers.IsEmpty)
-        {
-            return;
-        }
-
-        // Read after the commit, serialised: a change committed while another's signal is being handled is seen by
-        // its own signal's read (a flag set inside the handler could be taken by an earlier commit's signal, too early).
-        await _watch.WaitAsync();
-        try
-        {
-            await using var connection = await _connections.OpenAsync(CancellationToken.None);
-            var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
-            // Versions and the sources' marks only grow, so the sum moves exactly when either did: an incident page
-            // open during a rollback shows its line without a reload.
-            foreach (var source in _sources)
-            {
-                try
-                {
-                    total += await source.MarkAsync(CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    // A failing source must not silence the incidents' own changes (at worst one extra signal).
-                    _logger.LogWarning(e, "Reading the timeline mark of {Source} after a commit failed", source.GetType().Name);
-                }
-            }
-
-            if (Interlocked.Exchange(ref _seenTotal, total) == total)
-            {
-                return;
-            }
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Reading the incidents' versions after a commit failed");
-            return;
-        }
-        finally
-        {
-            _watch.Release();
-        }
-
-        foreach (var subscriber in _subscribers)
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(VersionTotalSql);
+        // Versions and the sources' marks only grow, so the sum moves exactly when either did: an incident page
+        // open during a rollback shows its line without a reload.
+        foreach (var source in _sources)
         {
             try
             {
-                await subscriber();
+                total += await source.MarkAsync(cancellationToken);
             }
             catch (Exception e)
             {
-                // A page that failed to refresh must not fail the command that already committed.
-                _logger.LogWarning(e, "An incident board subscriber failed");
+                // A failing source must not silence the incidents' own changes (at worst one extra signal).
+                _logger.LogWarning(e, "Reading the timeline mark of {Source} after a commit failed", source.GetType().Name);
             }
         }
-    }
 
-    private sealed class Subscription(IncidentBoard owner, Func<Task> callback) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                lock (owner._lock)
-                {
-                    owner._subscribers = owner._subscribers.Remove(callback);
-                }
-            }
-        }
+        return total;
     }
 }
 

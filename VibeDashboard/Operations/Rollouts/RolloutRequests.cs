@@ -21,6 +21,19 @@ public static class RolloutRequests
     /// <c>POST /api/rollouts</c>: <c>{"template": "name"}</c> picks a template of <paramref name="templates"/>; any
     /// other body is a full definition, parsed (and checked against <paramref name="context"/>) by <see cref="RolloutDefinitionJson"/>.
     /// </summary>
+    // JSON may escape half of a surrogate pair (\ud800), which .NET refuses to decode: not a name.
+    private static string? TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     public static bool TryCreate(JsonElement body, IReadOnlyList<RolloutDefinition> templates, RolloutDefinitionContext context, out CreateRolloutCommand? command, out string? error)
     {
         command = null;
@@ -33,7 +46,7 @@ public static class RolloutRequests
                 return false;
             }
 
-            if (template.ValueKind != JsonValueKind.String || template.GetString() is not { Length: > 0 } name)
+            if (template.ValueKind != JsonValueKind.String || TextOf(template) is not { Length: > 0 } name)
             {
                 error = "template: must be a template's name";
                 return false;

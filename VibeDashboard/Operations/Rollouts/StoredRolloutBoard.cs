@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using Dapper;
 using VibeDashboard.Operations.Commands;
@@ -23,11 +22,7 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
     private readonly RolloutReadiness _readiness;
     private readonly TimeProvider _time;
     private readonly ILogger<StoredRolloutBoard> _logger;
-    private readonly IDisposable _pipelineSubscription;
-    private readonly SemaphoreSlim _watch = new(1, 1);
-    private readonly Lock _lock = new();
-    private ImmutableArray<Func<Task>> _subscribers = [];
-    private long _seenTotal = -1;
+    private readonly CommitSignal _signal;
 
     public StoredRolloutBoard(SqliteConnectionFactory connections, StoreSchema schema, ICommandPipeline pipeline, RolloutReadiness readiness, TimeProvider time, ILogger<StoredRolloutBoard> logger)
     {
@@ -36,7 +31,7 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
         _readiness = readiness;
         _time = time;
         _logger = logger;
-        _pipelineSubscription = pipeline.Subscribe(CommittedAsync);
+        _signal = new CommitSignal(pipeline, ReadChangeTotalAsync, logger, "rollouts");
     }
 
     public async Task<IReadOnlyList<RolloutView>> ListAsync(CancellationToken cancellationToken)
@@ -125,75 +120,14 @@ public sealed class StoredRolloutBoard : IRolloutBoard, IDisposable
         return (entries, etag);
     }
 
-    public IDisposable Subscribe(Func<Task> changed)
+    public IDisposable Subscribe(Func<Task> changed) => _signal.Subscribe(changed);
+
+    public void Dispose() => _signal.Dispose();
+
+    // Every change bumps a version and every new rollout adds a row: the total moves exactly when a rollout changed.
+    private async Task<long> ReadChangeTotalAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(changed);
-        lock (_lock)
-        {
-            _subscribers = _subscribers.Add(changed);
-        }
-
-        return new Subscription(this, changed);
-    }
-
-    public void Dispose() => _pipelineSubscription.Dispose();
-
-    private async Task CommittedAsync()
-    {
-        if (_subscribers.IsEmpty)
-        {
-            return;
-        }
-
-        // Read after the commit, serialised: a change committed while another's signal is being handled is seen by
-        // its own signal's read.
-        await _watch.WaitAsync();
-        try
-        {
-            await using var connection = await _connections.OpenAsync(CancellationToken.None);
-            var total = await connection.ExecuteScalarAsync<long>(RolloutStore.ChangeTotalSql);
-            if (Interlocked.Exchange(ref _seenTotal, total) == total)
-            {
-                return;
-            }
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Reading the rollouts' versions after a commit failed");
-            return;
-        }
-        finally
-        {
-            _watch.Release();
-        }
-
-        foreach (var subscriber in _subscribers)
-        {
-            try
-            {
-                await subscriber();
-            }
-            catch (Exception e)
-            {
-                // A page that failed to refresh must not fail the command that already committed.
-                _logger.LogWarning(e, "A rollout board subscriber failed");
-            }
-        }
-    }
-
-    private sealed class Subscription(StoredRolloutBoard owner, Func<Task> callback) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                lock (owner._lock)
-                {
-                    owner._subscribers = owner._subscribers.Remove(callback);
-                }
-            }
-        }
+        await using var connection = await _connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(RolloutStore.ChangeTotalSql, cancellationToken: cancellationToken));
     }
 }
