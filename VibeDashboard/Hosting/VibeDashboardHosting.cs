@@ -34,6 +34,7 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardIncidents(builder.Configuration);
         services.AddVibeDashboardRollouts(builder.Configuration);
         services.AddVibeDashboardDemoFaults();
+        AddOptions<WallOptions>(services, builder.Configuration, WallOptions.Section);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
