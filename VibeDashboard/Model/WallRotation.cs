@@ -125,7 +125,7 @@ public sealed partial record WallRotation(TimeSpan? Interval, IReadOnlyList<stri
             {
                 list.Add("/");
             }
-            else if (PagePattern().IsMatch(path) && !path.Split('/').Any(s => s is "." or ".."))
+            else if (!raw.Contains("//", StringComparison.Ordinal) && PagePattern().IsMatch(path) && !path.Split('/').Any(s => s is "." or ".."))
             {
                 list.Add("/" + path);
             }
