@@ -190,6 +190,52 @@ public sealed class WallBrowserTests(BrowserFixture browser)
         }
     }
 
+    [Fact]
+    public async Task A_rotation_cycles_its_pages_with_the_query_and_notes_what_it_ignored()
+    {
+        await using var host = await LiveDashboardHost.StartAsync();
+        var token = await host.CreateTokenAsync(DashboardRole.Viewer, "wall");
+        var page = await WallPageAsync(host.BaseUrl, token);
+        const string Query = "?rotate=10s&pages=wall,incidents,https://elsewhere.example";
+
+        await page.GotoAsync(host.BaseUrl + "/wall" + Query);
+        await page.Locator(Wall).WaitForAsync();
+        await Expect(page.Locator("[data-testid=rotation-notes]")).ToHaveTextAsync("rotation: page \"https://elsewhere.example\" ignored: not a page of this dashboard");
+        await page.EvaluateAsync("() => window.__vdSamePage = true");
+
+        // Within the circuit (no reload), the next page with the same query, still unattended; then back to the wall.
+        await page.WaitForURLAsync(host.BaseUrl + "/incidents" + Query);
+        await page.Locator(".vd-root[data-interactive=true] [data-testid=incident-board], .vd-root[data-interactive=true] h1").First.WaitForAsync();
+        await Expect(page.Locator("[data-testid=rotation-notes]")).ToBeVisibleAsync();
+        Assert.Equal(1, await page.Locator("[data-unattended]").CountAsync());
+        await page.WaitForURLAsync(host.BaseUrl + "/wall" + Query);
+        await page.Locator(Wall).WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__vdSamePage === true"), "the rotation reloaded the page instead of navigating in the circuit");
+    }
+
+    [Fact]
+    public async Task The_periodic_clean_reload_happens_once_due_at_a_quiet_moment()
+    {
+        await using var host = await LiveDashboardHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Wall:ReloadEvery"] = "00:01:00",
+            ["Wall:QuietFor"] = "00:00:00",
+        });
+        var page = await WallPageAsync(host.BaseUrl, await host.CreateTokenAsync(DashboardRole.Viewer, "wall"));
+        await page.EvaluateAsync("() => window.__vdFirstPage = true");
+        var loaded = await page.EvaluateAsync<double>("() => performance.timeOrigin");
+
+        await page.WaitForFunctionAsync(
+            "() => window.__vdFirstPage === undefined && document.querySelector('.vd-root[data-interactive=true] [data-testid=wall]') !== null",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 500 });
+
+        // Not before it was due (a minute after the first load), and the wall is back where it was.
+        var reloaded = await page.EvaluateAsync<double>("() => performance.timeOrigin");
+        Assert.InRange(reloaded - loaded, 60_000, 150_000);
+        Assert.EndsWith("/wall", page.Url);
+    }
+
     /// <summary>The real app on a given address and store directory, so a test can stop it and start another on the same port and data.</summary>
     private sealed class RestartableHost : IAsyncDisposable
     {

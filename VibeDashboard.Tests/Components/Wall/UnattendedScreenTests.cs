@@ -79,7 +79,7 @@ public sealed class UnattendedScreenTests : DashboardComponentTest
         Assert.Single(screen.FindAll("[data-unattended]"));
         Assert.True(screen.Find("[data-testid=unattended-status]").HasAttribute("hidden"));
         var start = Assert.Single(_module.Invocations, i => i.Identifier == "start");
-        Assert.Equal("{\"reloadEveryMs\":21600000,\"quietMs\":120000}", System.Text.Json.JsonSerializer.Serialize(start.Arguments[0]));
+        Assert.Equal("{\"reloadEveryMs\":21600000,\"quietMs\":120000,\"checkEveryMs\":30000}", System.Text.Json.JsonSerializer.Serialize(start.Arguments[0]));
     }
 
     [Fact]

@@ -95,6 +95,8 @@ public sealed partial class UnattendedScreen : IAsyncDisposable
                 {
                     reloadEveryMs = (long)options.ReloadEvery.TotalMilliseconds,
                     quietMs = (long)options.QuietFor.TotalMilliseconds,
+                    // Often enough to catch a quiet moment soon after the reload is due, rarely enough to cost nothing.
+                    checkEveryMs = (long)Math.Min(TimeSpan.FromSeconds(30).TotalMilliseconds, options.ReloadEvery.TotalMilliseconds / 4),
                 });
             }
         }

@@ -9,7 +9,6 @@
 // - Every ReloadEvery (Wall:ReloadEvery) at a quiet moment: a clean reload, so the browser's memory stays flat
 //   (Blazor dashboards fed live data for days freeze: the Aspire dashboard's issue #16695).
 
-const CheckEveryMs = 30_000;
 const MaxBackoffMs = 60_000;
 
 let screen = null;
@@ -23,7 +22,7 @@ export function start(options) {
     screen = { options, reconnecting: false, reloading: false, version: null, versionSince: performance.now() };
     document.getElementById("components-reconnect-modal")
         ?.addEventListener("components-reconnect-state-changed", onReconnectStateChanged);
-    setInterval(reloadWhenDue, CheckEveryMs);
+    setInterval(reloadWhenDue, options.checkEveryMs ?? 30_000);
 }
 
 function unattended() {
