@@ -110,7 +110,7 @@ public sealed class SoakBenchmark : IBenchmark
         var samples = new List<Sample>();
         var started = Stopwatch.StartNew();
         Console.WriteLine();
-        Console.WriteLine($"{"min",4} {"JS heap MB",11} {"CDP nodes",10} {"elements",9} {"mutations",10} {"managed MB",11} {"RSS MB",8} {"events/min",11} {"updated",16}");
+        Console.WriteLine($"{"min",4} {"JS heap KB",11} {"nodes",7} {"in doc",7} {"detached",9} {"rows",5} {"mutations",10} {"managed MB",11} {"RSS MB",8} {"events/min",11} {"updated",16}");
         for (var minute = 0; minute <= minutes; minute++)
         {
             var due = TimeSpan.FromMinutes(minute);
@@ -121,7 +121,7 @@ public sealed class SoakBenchmark : IBenchmark
 
             var sample = await SampleAsync(page, cdp, storePath, minute);
             samples.Add(sample);
-            Console.WriteLine($"{minute,4} {Mb(sample.JsHeap),11} {sample.Nodes,10:#,0} {sample.Elements,9:#,0} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Rss),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
+            Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Rss),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
         }
 
         var start = samples.First(s => s.Minute >= warmup);
@@ -129,9 +129,12 @@ public sealed class SoakBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine($"{"after " + warmup + " min warm-up → end",-34} {"start",12} {"end",12} {"growth",9} {"goal",8}");
         var met = true;
-        met &= Row("page JS heap (MB, after GC)", start.JsHeap / 1048576d, end.JsHeap / 1048576d);
-        met &= Row("page nodes (CDP, incl. detached)", start.Nodes, end.Nodes);
-        met &= Row("document elements", start.Elements, end.Elements);
+        met &= Row("page JS heap (KB, after GC)", start.JsHeap / 1024d, end.JsHeap / 1024d);
+        // Nodes in the document follow what the wall shows (an incident opening adds a row); nodes outside it are
+        // what a leak would keep (detached trees still referenced), so they carry the goal.
+        Row("page nodes in the document", start.Elements, end.Elements, judged: false);
+        Console.WriteLine($"{"    (incident rows and gates shown",-34} {start.Shown,12} {end.Shown,12})");
+        met &= Row("page nodes outside the document", start.Detached, end.Detached);
         met &= Row("server managed heap (MB, after GC)", start.Managed / 1048576d, end.Managed / 1048576d);
         met &= Row("process RSS (MB)", start.Rss / 1048576d, end.Rss / 1048576d);
 
@@ -168,7 +171,10 @@ public sealed class SoakBenchmark : IBenchmark
         var page_ = await page.EvaluateAsync<JsonElement>("""
             () => {
               const m = window.__vdMutations ?? 0; window.__vdMutations = 0;
-              return { elements: document.getElementsByTagName('*').length, mutations: m,
+              let inDocument = 0;
+              const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
+              while (walker.nextNode()) inDocument++;
+              return { elements: inDocument + 1, mutations: m, shown: document.querySelectorAll('[data-testid^=wall-incident-][data-overdue], [data-testid=wall-rollout-gate]').length,
                        updated: document.querySelector('[data-testid=wall-updated]')?.textContent ?? '' };
             }
             """);
@@ -180,6 +186,7 @@ public sealed class SoakBenchmark : IBenchmark
             (long)metrics.GetValueOrDefault("JSHeapUsedSize"),
             (long)metrics.GetValueOrDefault("Nodes"),
             page_.GetProperty("elements").GetInt64(),
+            page_.GetProperty("shown").GetInt32(),
             page_.GetProperty("mutations").GetInt64(),
             managed,
             process.WorkingSet64,
@@ -219,11 +226,13 @@ public sealed class SoakBenchmark : IBenchmark
         }
     }
 
-    private static bool Row(string what, double start, double end)
+    /// <summary>One figure's start, end and growth; <paramref name="slack"/> absolute units forgiven (a handful of nodes is no trend).</summary>
+    private static bool Row(string what, double start, double end, bool judged = true, double slack = 0)
     {
         var growth = start == 0 ? 0 : (end - start) / start;
-        var met = growth <= GoalGrowth;
-        Console.WriteLine($"{"  " + what,-34} {start,12:#,0.0} {end,12:#,0.0} {growth,9:+0.0 %;-0.0 %} {(met ? "met" : "MISSED"),8}");
+        var met = !judged || growth <= GoalGrowth || end - start <= slack;
+        var verdict = !judged ? "(content)" : met ? "met" : "MISSED";
+        Console.WriteLine($"{"  " + what,-34} {start,12:#,0.0} {end,12:#,0.0} {growth,9:+0.0 %;-0.0 %} {verdict,8}");
         return met;
     }
 
@@ -241,5 +250,9 @@ public sealed class SoakBenchmark : IBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, long Mutations, long Managed, long Rss, long EventsLastMinute, long OriginalsLastMinute, string Updated);
+    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, int Shown, long Mutations, long Managed, long Rss, long EventsLastMinute, long OriginalsLastMinute, string Updated)
+    {
+        /// <summary>Nodes the renderer holds that are not in the document (detached, or another document's).</summary>
+        public long Detached => Math.Max(0, Nodes - Elements);
+    }
 }
