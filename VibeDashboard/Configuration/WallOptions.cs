@@ -4,8 +4,9 @@ namespace VibeDashboard.Configuration;
 
 /// <summary>
 /// The war-room wall (section <c>Wall</c>): <c>/wall</c>, and any page opened with <c>?rotate=…&amp;pages=…</c>.
-/// Such a screen runs unattended for weeks; a long-lived Blazor page grows in the browser (the Aspire dashboard's
-/// issue #16695: dashboards freezing after a day of live data), so it reloads itself cleanly now and then.
+/// Such a screen runs unattended for weeks, and a Blazor Server dashboard fed live data for more than a day can wedge
+/// (the Aspire dashboard's issue #16695: after about 35 h its UI stopped rendering while the connection stayed up),
+/// so it reloads itself cleanly now and then: a fresh page and a fresh circuit.
 /// </summary>
 public sealed class WallOptions
 {

@@ -12,9 +12,10 @@ namespace VibeDashboard.Components.Layout;
 /// What keeps a wall screen going for weeks with nobody in front of it, on every page (it sits beside the router,
 /// so it outlives page changes): the page rotation of <c>?rotate=30s&amp;pages=…</c> (navigating within the circuit,
 /// the query kept so the next page goes on), and, through its module, reconnection without a button, a reload when
-/// the server restarted, and the periodic clean reload (<c>Wall:ReloadEvery</c>). Why the reload: a Blazor page
-/// fed live data for days grows in the browser until it freezes (the Aspire dashboard's issue #16695); a fresh page
-/// every few hours keeps the screen's memory flat, and costs a second of blank screen at a quiet moment.
+/// the server restarted, and the periodic clean reload (<c>Wall:ReloadEvery</c>). Why the reload: a Blazor Server
+/// dashboard fed live data for more than a day can wedge (the Aspire dashboard's issue #16695: after about 35 h of
+/// continuous ingestion its UI stopped rendering while the WebSocket stayed connected); a fresh page and a fresh
+/// circuit every few hours bound what either side can accumulate, for a second of reload at a quiet moment.
 /// </summary>
 public sealed partial class UnattendedScreen : IAsyncDisposable
 {

@@ -6,8 +6,9 @@
 // - Blazor gave up ("failed"): keep trying with a backoff up to a minute, forever: a wall outlives any outage.
 // - The server answered but the circuit is gone (it restarted): "server restarted — reloading", and reload as soon
 //   as /healthz answers (reloading while it is down would leave the browser's error page, which never retries).
-// - Every ReloadEvery (Wall:ReloadEvery) at a quiet moment: a clean reload, so the browser's memory stays flat
-//   (Blazor dashboards fed live data for days freeze: the Aspire dashboard's issue #16695).
+// - Every ReloadEvery (Wall:ReloadEvery) at a quiet moment: a clean reload, a fresh page and a fresh circuit, so
+//   neither the browser nor the server side accumulates for weeks (the Aspire dashboard's issue #16695: after about
+//   35 h of continuous live data its Blazor UI stopped rendering while the WebSocket stayed connected).
 
 const MaxBackoffMs = 60_000;
 
