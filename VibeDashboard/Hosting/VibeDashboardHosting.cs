@@ -35,6 +35,7 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardRollouts(builder.Configuration);
         services.AddVibeDashboardDemoFaults();
         services.AddVibeDashboardReview();
+        AddOptions<WallOptions>(services, builder.Configuration, WallOptions.Section);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
