@@ -22,7 +22,7 @@ namespace VibeDashboard.Benchmarks;
 /// <c>--multiplier</c> (20) times its own rate (<c>Demo:RateMultiplier</c>). Every minute it samples the page's JS heap
 /// and node count (CDP, after a forced GC: what is retained, not what awaits collection), the elements in the
 /// document, the DOM mutations since the last sample (the page is still updating), the server's managed heap (after a
-/// full GC) and the process's RSS (this process hosts the app; Chromium runs in its own). It prints every sample, then
+/// full GC) and the server process's RSS (the app runs in a child process of its own; Chromium in another). It prints every sample, then
 /// start (the first sample after <c>--warmup</c> minutes), end and growth against the goal (≤ 5 %), and whether the
 /// wall still updated in the last minute. The periodic reload (<c>Wall:ReloadEvery</c>) is off for the run: the soak
 /// measures one page's life, which the reload exists to bound.
@@ -31,6 +31,7 @@ public sealed class SoakBenchmark : IBenchmark
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const double GoalGrowth = 0.05;
+    private const string ServerMode = "--server-process";
 
     public string Name => "soak";
 
@@ -38,6 +39,11 @@ public sealed class SoakBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
+        if (args is [ServerMode, ..])
+        {
+            return await ServeAsync(args[1..]);
+        }
+
         var minutes = IntOption(args, "--minutes", 30);
         var multiplier = IntOption(args, "--multiplier", 20);
         // V8 warms up for a few minutes (compiled code, feedback): half the run, at most 5 min, is not counted.
@@ -51,31 +57,33 @@ public sealed class SoakBenchmark : IBenchmark
         var directory = Path.Combine(Path.GetTempPath(), "vd-bench-soak", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var storePath = Path.Combine(directory, "store.db");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+
+        // The dashboard runs in a child process (this program, hidden "--server-process" mode) with the GC the app
+        // ships with (server GC): its RSS is then the server's alone, not mixed with this process's Playwright client,
+        // and it does not compete with the sampling for the thread pool. It answers "sample" with its managed heap.
+        var serverStart = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            ApplicationName = typeof(VibeDashboardHosting).Assembly.GetName().Name,
-            EnvironmentName = Environments.Development, // serves package static assets from the build output
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            serverStart.ArgumentList.Add(typeof(SoakBenchmark).Assembly.Location); // run as "dotnet X.dll", not through the apphost
+        }
+
+        foreach (var arg in new[] { "soak", ServerMode, storePath, multiplier.ToString(CultureInfo.InvariantCulture) })
         {
-            ["Storage:Path"] = storePath,
-            ["Demo:Days"] = "7",
-            ["Demo:RateMultiplier"] = multiplier.ToString(CultureInfo.InvariantCulture),
-            ["Wall:ReloadEvery"] = "7.00:00:00",
-        });
-        builder.AddVibeDashboard();
-        await using var app = builder.Build();
-        app.MapVibeDashboard();
-        await app.StartAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            serverStart.ArgumentList.Add(arg);
+        }
+
+        serverStart.Environment["DOTNET_gcServer"] = ServerGc() ? "1" : "0";
+        using var server = Process.Start(serverStart)!;
+        var ready = (await server.StandardOutput.ReadLineAsync())?.Split(' ');
+        if (ready is not ["ready", var baseUrl, var token])
+        {
+            Console.Error.WriteLine("soak: the dashboard failed to start: " + string.Join(' ', ready ?? ["(no output)"]));
+            return 1;
+        }
+
         // Signed in once with a viewer token, as a wall screen is.
-        var created = await app.Services.GetRequiredService<ICommandPipeline>()
-            .SendAsync(new CreateTokenCommand("soak-benchmark", DashboardRole.Viewer), Actor.System("benchmark"));
-        var signIn = $"{baseUrl}/login?t={created.Value!.Token}&returnUrl=%2Fwall";
-        Console.WriteLine($"soak benchmark · host {baseUrl} · {minutes} min (warm-up {warmup} min) · demo at {multiplier}× · Chromium {ChromiumPath} · {Environment.ProcessorCount} cores");
+        var signIn = $"{baseUrl}/login?t={token}&returnUrl=%2Fwall";
+        Console.WriteLine($"soak benchmark · host {baseUrl} (pid {server.Id}, {(ServerGc() ? "server" : "workstation")} GC, as the app ships) · {minutes} min (warm-up {warmup} min) · demo at {multiplier}× · Chromium {ChromiumPath} · {Environment.ProcessorCount} cores");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -120,7 +128,7 @@ public sealed class SoakBenchmark : IBenchmark
                 await Task.Delay(due - started.Elapsed);
             }
 
-            var sample = await SampleAsync(page, cdp, storePath, minute);
+            var sample = await SampleAsync(page, cdp, server, storePath, minute);
             samples.Add(sample);
             Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Rss),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
         }
@@ -151,7 +159,8 @@ public sealed class SoakBenchmark : IBenchmark
         Console.WriteLine($"goal ≤ {GoalGrowth:P0} growth after warm-up: {(met ? "met" : "MISSED")}");
 
         await context.CloseAsync();
-        await app.StopAsync();
+        await server.StandardInput.WriteLineAsync("stop");
+        await server.WaitForExitAsync();
         SqliteConnection.ClearAllPools();
         try
         {
@@ -164,7 +173,55 @@ public sealed class SoakBenchmark : IBenchmark
         return met && stillUpdating ? 0 : 1;
     }
 
-    private static async Task<Sample> SampleAsync(IPage page, ICDPSession cdp, string storePath, int minute)
+    /// <summary>The child process: the dashboard on a 7-day demo at <paramref name="args"/>' multiplier, until "stop".</summary>
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        var (storePath, multiplier) = (args[0], args[1]);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(VibeDashboardHosting).Assembly.GetName().Name,
+            EnvironmentName = Environments.Development, // serves package static assets from the build output
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the protocol
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = storePath,
+            ["Demo:Days"] = "7",
+            ["Demo:RateMultiplier"] = multiplier,
+            ["Wall:ReloadEvery"] = "7.00:00:00",
+        });
+        builder.AddVibeDashboard();
+        await using var app = builder.Build();
+        app.MapVibeDashboard();
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var created = await app.Services.GetRequiredService<ICommandPipeline>()
+            .SendAsync(new CreateTokenCommand("soak-benchmark", DashboardRole.Viewer), Actor.System("benchmark"));
+        Console.WriteLine($"ready {baseUrl} {created.Value!.Token}");
+        while (await Console.In.ReadLineAsync() is { } line && line != "stop")
+        {
+            if (line == "sample")
+            {
+                Console.WriteLine(GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        await app.StopAsync();
+        return 0;
+    }
+
+    // The GC the dashboard ships with (its runtimeconfig), so the child measures what a deployment runs.
+    private static bool ServerGc()
+    {
+        var config = Path.Combine(AppContext.BaseDirectory, "VibeDashboard.runtimeconfig.json");
+        return !File.Exists(config) || !File.ReadAllText(config).Contains("\"System.GC.Server\": false", StringComparison.Ordinal);
+    }
+
+    private static async Task<Sample> SampleAsync(IPage page, ICDPSession cdp, Process server, string storePath, int minute)
     {
         await cdp.SendAsync("HeapProfiler.collectGarbage");
         var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
@@ -179,8 +236,9 @@ public sealed class SoakBenchmark : IBenchmark
                        updated: document.querySelector('[data-testid=wall-updated]')?.textContent ?? '' };
             }
             """);
-        var managed = GC.GetTotalMemory(forceFullCollection: true);
-        using var process = Process.GetCurrentProcess();
+        await server.StandardInput.WriteLineAsync("sample");
+        var managed = long.Parse((await server.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+        server.Refresh();
         var (events, originals) = await EventsLastMinuteAsync(storePath);
         return new Sample(
             minute,
@@ -190,7 +248,7 @@ public sealed class SoakBenchmark : IBenchmark
             page_.GetProperty("shown").GetInt32(),
             page_.GetProperty("mutations").GetInt64(),
             managed,
-            process.WorkingSet64,
+            server.WorkingSet64,
             events,
             originals,
             page_.GetProperty("updated").GetString() ?? "");
