@@ -119,7 +119,7 @@ public sealed class SoakBenchmark : IBenchmark
         var samples = new List<Sample>();
         var started = Stopwatch.StartNew();
         Console.WriteLine();
-        Console.WriteLine($"{"min",4} {"JS heap KB",11} {"nodes",7} {"in doc",7} {"detached",9} {"rows",5} {"mutations",10} {"managed MB",11} {"RSS MB",8} {"events/min",11} {"updated",16}");
+        Console.WriteLine($"{"min",4} {"JS heap KB",11} {"nodes",7} {"in doc",7} {"detached",9} {"rows",5} {"mutations",10} {"managed MB",11} {"GC commit",10} {"RSS MB",8} {"anon MB",8} {"events/min",11} {"updated",16}");
         for (var minute = 0; minute <= minutes; minute++)
         {
             var due = TimeSpan.FromMinutes(minute);
@@ -130,7 +130,7 @@ public sealed class SoakBenchmark : IBenchmark
 
             var sample = await SampleAsync(page, cdp, server, storePath, minute);
             samples.Add(sample);
-            Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Rss),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
+            Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Committed),10} {Mb(sample.Rss),8} {Mb(sample.Anonymous),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
         }
 
         var start = samples.First(s => s.Minute >= warmup);
@@ -145,7 +145,10 @@ public sealed class SoakBenchmark : IBenchmark
         Console.WriteLine($"{"    (incident rows and gates shown",-34} {start.Shown,12} {end.Shown,12})");
         met &= Row("page nodes outside the document", start.Detached, end.Detached);
         met &= Row("server managed heap (MB, after GC)", start.Managed / 1048576d, end.Managed / 1048576d);
-        met &= Row("process RSS (MB)", start.Rss / 1048576d, end.Rss / 1048576d);
+        met &= Row("server process RSS (MB)", start.Rss / 1048576d, end.Rss / 1048576d);
+        // Where RSS goes: anonymous memory (managed and native heaps) and, of that, what the GC holds committed.
+        Row("  of it anonymous (MB)", start.Anonymous / 1048576d, end.Anonymous / 1048576d, judged: false, note: "(info)");
+        Row("  GC committed (MB)", start.Committed / 1048576d, end.Committed / 1048576d, judged: false, note: "(info)");
 
         // Still live: the last minute saw DOM updates, and the wall's "updated N s ago" moves and stays recent.
         var before = await page.Locator("[data-testid=wall-updated]").TextContentAsync();
@@ -206,7 +209,8 @@ public sealed class SoakBenchmark : IBenchmark
         {
             if (line == "sample")
             {
-                Console.WriteLine(GC.GetTotalMemory(forceFullCollection: true).ToString(CultureInfo.InvariantCulture));
+                var heap = GC.GetTotalMemory(forceFullCollection: true);
+                Console.WriteLine(FormattableString.Invariant($"{heap} {GC.GetGCMemoryInfo().TotalCommittedBytes}"));
             }
         }
 
@@ -237,7 +241,8 @@ public sealed class SoakBenchmark : IBenchmark
             }
             """);
         await server.StandardInput.WriteLineAsync("sample");
-        var managed = long.Parse((await server.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+        var heap = (await server.StandardOutput.ReadLineAsync())!.Split(' ');
+        var (managed, committed) = (long.Parse(heap[0], CultureInfo.InvariantCulture), long.Parse(heap[1], CultureInfo.InvariantCulture));
         server.Refresh();
         var (events, originals) = await EventsLastMinuteAsync(storePath);
         return new Sample(
@@ -249,12 +254,21 @@ public sealed class SoakBenchmark : IBenchmark
             page_.GetProperty("mutations").GetInt64(),
             managed,
             server.WorkingSet64,
+            committed,
+            NativeRss(server.Id),
             events,
             originals,
             page_.GetProperty("updated").GetString() ?? "");
     }
 
     // The store's own count of what the demo appended in the last minute, and how many of those were its own events.
+    // Anonymous resident memory (the heaps, native and managed) as opposed to mapped files (code, libraries).
+    private static long NativeRss(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
     private static async Task<(long All, long Originals)> EventsLastMinuteAsync(string storePath)
     {
         await using var connection = new SqliteConnection($"Data Source={storePath};Mode=ReadOnly");
@@ -286,11 +300,11 @@ public sealed class SoakBenchmark : IBenchmark
     }
 
     /// <summary>One figure's start, end and growth; <paramref name="slack"/> absolute units forgiven (a handful of nodes is no trend).</summary>
-    private static bool Row(string what, double start, double end, bool judged = true, double slack = 0)
+    private static bool Row(string what, double start, double end, bool judged = true, double slack = 0, string note = "(content)")
     {
         var growth = start == 0 ? 0 : (end - start) / start;
         var met = !judged || growth <= GoalGrowth || end - start <= slack;
-        var verdict = !judged ? "(content)" : met ? "met" : "MISSED";
+        var verdict = !judged ? note : met ? "met" : "MISSED";
         Console.WriteLine($"{"  " + what,-34} {start,12:#,0.0} {end,12:#,0.0} {growth,9:+0.0 %;-0.0 %} {verdict,8}");
         return met;
     }
@@ -309,7 +323,7 @@ public sealed class SoakBenchmark : IBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, int Shown, long Mutations, long Managed, long Rss, long EventsLastMinute, long OriginalsLastMinute, string Updated)
+    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, int Shown, long Mutations, long Managed, long Rss, long Committed, long Anonymous, long EventsLastMinute, long OriginalsLastMinute, string Updated)
     {
         /// <summary>Nodes the renderer holds that are not in the document (detached, or another document's).</summary>
         public long Detached => Math.Max(0, Nodes - Elements);
