@@ -22,7 +22,7 @@ namespace VibeDashboard.Benchmarks;
 /// <c>--multiplier</c> (20) times its own rate (<c>Demo:RateMultiplier</c>). Every minute it samples the page's JS heap
 /// and node count (CDP, after a forced GC: what is retained, not what awaits collection), the elements in the
 /// document, the DOM mutations since the last sample (the page is still updating), the server's managed heap (after a
-/// full GC) and the process's RSS (this process hosts the app; Chromium runs in its own). It prints every sample, then
+/// full GC) and the server process's RSS (the app runs in a child process of its own; Chromium in another). It prints every sample, then
 /// start (the first sample after <c>--warmup</c> minutes), end and growth against the goal (≤ 5 %), and whether the
 /// wall still updated in the last minute. The periodic reload (<c>Wall:ReloadEvery</c>) is off for the run: the soak
 /// measures one page's life, which the reload exists to bound.
@@ -31,6 +31,7 @@ public sealed class SoakBenchmark : IBenchmark
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const double GoalGrowth = 0.05;
+    private const string ServerMode = "--server-process";
 
     public string Name => "soak";
 
@@ -38,6 +39,11 @@ public sealed class SoakBenchmark : IBenchmark
 
     public async Task<int> RunAsync(string[] args)
     {
+        if (args is [ServerMode, ..])
+        {
+            return await ServeAsync(args[1..]);
+        }
+
         var minutes = IntOption(args, "--minutes", 30);
         var multiplier = IntOption(args, "--multiplier", 20);
         // V8 warms up for a few minutes (compiled code, feedback): half the run, at most 5 min, is not counted.
@@ -51,31 +57,33 @@ public sealed class SoakBenchmark : IBenchmark
         var directory = Path.Combine(Path.GetTempPath(), "vd-bench-soak", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var storePath = Path.Combine(directory, "store.db");
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+
+        // The dashboard runs in a child process (this program, hidden "--server-process" mode) with the GC the app
+        // ships with (server GC): its RSS is then the server's alone, not mixed with this process's Playwright client,
+        // and it does not compete with the sampling for the thread pool. It answers "sample" with its managed heap.
+        var serverStart = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            ApplicationName = typeof(VibeDashboardHosting).Assembly.GetName().Name,
-            EnvironmentName = Environments.Development, // serves package static assets from the build output
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            serverStart.ArgumentList.Add(typeof(SoakBenchmark).Assembly.Location); // run as "dotnet X.dll", not through the apphost
+        }
+
+        foreach (var arg in new[] { "soak", ServerMode, storePath, multiplier.ToString(CultureInfo.InvariantCulture) })
         {
-            ["Storage:Path"] = storePath,
-            ["Demo:Days"] = "7",
-            ["Demo:RateMultiplier"] = multiplier.ToString(CultureInfo.InvariantCulture),
-            ["Wall:ReloadEvery"] = "7.00:00:00",
-        });
-        builder.AddVibeDashboard();
-        await using var app = builder.Build();
-        app.MapVibeDashboard();
-        await app.StartAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            serverStart.ArgumentList.Add(arg);
+        }
+
+        serverStart.Environment["DOTNET_gcServer"] = ServerGc() ? "1" : "0";
+        using var server = Process.Start(serverStart)!;
+        var ready = (await server.StandardOutput.ReadLineAsync())?.Split(' ');
+        if (ready is not ["ready", var baseUrl, var token])
+        {
+            Console.Error.WriteLine("soak: the dashboard failed to start: " + string.Join(' ', ready ?? ["(no output)"]));
+            return 1;
+        }
+
         // Signed in once with a viewer token, as a wall screen is.
-        var created = await app.Services.GetRequiredService<ICommandPipeline>()
-            .SendAsync(new CreateTokenCommand("soak-benchmark", DashboardRole.Viewer), Actor.System("benchmark"));
-        var signIn = $"{baseUrl}/login?t={created.Value!.Token}&returnUrl=%2Fwall";
-        Console.WriteLine($"soak benchmark · host {baseUrl} · {minutes} min (warm-up {warmup} min) · demo at {multiplier}× · Chromium {ChromiumPath} · {Environment.ProcessorCount} cores");
+        var signIn = $"{baseUrl}/login?t={token}&returnUrl=%2Fwall";
+        Console.WriteLine($"soak benchmark · host {baseUrl} (pid {server.Id}, {(ServerGc() ? "server" : "workstation")} GC, as the app ships) · {minutes} min (warm-up {warmup} min) · demo at {multiplier}× · Chromium {ChromiumPath} · {Environment.ProcessorCount} cores");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -111,7 +119,7 @@ public sealed class SoakBenchmark : IBenchmark
         var samples = new List<Sample>();
         var started = Stopwatch.StartNew();
         Console.WriteLine();
-        Console.WriteLine($"{"min",4} {"JS heap KB",11} {"nodes",7} {"in doc",7} {"detached",9} {"rows",5} {"mutations",10} {"managed MB",11} {"RSS MB",8} {"events/min",11} {"updated",16}");
+        Console.WriteLine($"{"min",4} {"JS heap KB",11} {"nodes",7} {"in doc",7} {"detached",9} {"rows",5} {"mutations",10} {"managed MB",11} {"GC commit",10} {"RSS MB",8} {"anon MB",8} {"events/min",11} {"updated",16}");
         for (var minute = 0; minute <= minutes; minute++)
         {
             var due = TimeSpan.FromMinutes(minute);
@@ -120,9 +128,9 @@ public sealed class SoakBenchmark : IBenchmark
                 await Task.Delay(due - started.Elapsed);
             }
 
-            var sample = await SampleAsync(page, cdp, storePath, minute);
+            var sample = await SampleAsync(page, cdp, server, storePath, minute);
             samples.Add(sample);
-            Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Rss),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
+            Console.WriteLine($"{minute,4} {sample.JsHeap / 1024d,11:#,0} {sample.Nodes,7:#,0} {sample.Elements,7:#,0} {sample.Detached,9:#,0} {sample.Shown,5} {sample.Mutations,10:#,0} {Mb(sample.Managed),11} {Mb(sample.Committed),10} {Mb(sample.Rss),8} {Mb(sample.Anonymous),8} {sample.EventsLastMinute,11:#,0} {sample.Updated,16}");
         }
 
         var start = samples.First(s => s.Minute >= warmup);
@@ -137,7 +145,10 @@ public sealed class SoakBenchmark : IBenchmark
         Console.WriteLine($"{"    (incident rows and gates shown",-34} {start.Shown,12} {end.Shown,12})");
         met &= Row("page nodes outside the document", start.Detached, end.Detached);
         met &= Row("server managed heap (MB, after GC)", start.Managed / 1048576d, end.Managed / 1048576d);
-        met &= Row("process RSS (MB)", start.Rss / 1048576d, end.Rss / 1048576d);
+        met &= Row("server process RSS (MB)", start.Rss / 1048576d, end.Rss / 1048576d);
+        // Where RSS goes: anonymous memory (managed and native heaps) and, of that, what the GC holds committed.
+        Row("  of it anonymous (MB)", start.Anonymous / 1048576d, end.Anonymous / 1048576d, judged: false, note: "(info)");
+        Row("  GC committed (MB)", start.Committed / 1048576d, end.Committed / 1048576d, judged: false, note: "(info)");
 
         // Still live: the last minute saw DOM updates, and the wall's "updated N s ago" moves and stays recent.
         var before = await page.Locator("[data-testid=wall-updated]").TextContentAsync();
@@ -151,7 +162,8 @@ public sealed class SoakBenchmark : IBenchmark
         Console.WriteLine($"goal ≤ {GoalGrowth:P0} growth after warm-up: {(met ? "met" : "MISSED")}");
 
         await context.CloseAsync();
-        await app.StopAsync();
+        await server.StandardInput.WriteLineAsync("stop");
+        await server.WaitForExitAsync();
         SqliteConnection.ClearAllPools();
         try
         {
@@ -164,7 +176,56 @@ public sealed class SoakBenchmark : IBenchmark
         return met && stillUpdating ? 0 : 1;
     }
 
-    private static async Task<Sample> SampleAsync(IPage page, ICDPSession cdp, string storePath, int minute)
+    /// <summary>The child process: the dashboard on a 7-day demo at <paramref name="args"/>' multiplier, until "stop".</summary>
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        var (storePath, multiplier) = (args[0], args[1]);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(VibeDashboardHosting).Assembly.GetName().Name,
+            EnvironmentName = Environments.Development, // serves package static assets from the build output
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace); // stdout is the protocol
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Path"] = storePath,
+            ["Demo:Days"] = "7",
+            ["Demo:RateMultiplier"] = multiplier,
+            ["Wall:ReloadEvery"] = "7.00:00:00",
+        });
+        builder.AddVibeDashboard();
+        await using var app = builder.Build();
+        app.MapVibeDashboard();
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var created = await app.Services.GetRequiredService<ICommandPipeline>()
+            .SendAsync(new CreateTokenCommand("soak-benchmark", DashboardRole.Viewer), Actor.System("benchmark"));
+        Console.WriteLine($"ready {baseUrl} {created.Value!.Token}");
+        while (await Console.In.ReadLineAsync() is { } line && line != "stop")
+        {
+            if (line == "sample")
+            {
+                var heap = GC.GetTotalMemory(forceFullCollection: true);
+                Console.WriteLine(FormattableString.Invariant($"{heap} {GC.GetGCMemoryInfo().TotalCommittedBytes}"));
+            }
+        }
+
+        await app.StopAsync();
+        return 0;
+    }
+
+    // The GC the dashboard ships with (its runtimeconfig), so the child measures what a deployment runs.
+    private static bool ServerGc()
+    {
+        var config = Path.Combine(AppContext.BaseDirectory, "VibeDashboard.runtimeconfig.json");
+        return !File.Exists(config) || !File.ReadAllText(config).Contains("\"System.GC.Server\": false", StringComparison.Ordinal);
+    }
+
+    private static async Task<Sample> SampleAsync(IPage page, ICDPSession cdp, Process server, string storePath, int minute)
     {
         await cdp.SendAsync("HeapProfiler.collectGarbage");
         var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
@@ -179,8 +240,10 @@ public sealed class SoakBenchmark : IBenchmark
                        updated: document.querySelector('[data-testid=wall-updated]')?.textContent ?? '' };
             }
             """);
-        var managed = GC.GetTotalMemory(forceFullCollection: true);
-        using var process = Process.GetCurrentProcess();
+        await server.StandardInput.WriteLineAsync("sample");
+        var heap = (await server.StandardOutput.ReadLineAsync())!.Split(' ');
+        var (managed, committed) = (long.Parse(heap[0], CultureInfo.InvariantCulture), long.Parse(heap[1], CultureInfo.InvariantCulture));
+        server.Refresh();
         var (events, originals) = await EventsLastMinuteAsync(storePath);
         return new Sample(
             minute,
@@ -190,13 +253,22 @@ public sealed class SoakBenchmark : IBenchmark
             page_.GetProperty("shown").GetInt32(),
             page_.GetProperty("mutations").GetInt64(),
             managed,
-            process.WorkingSet64,
+            server.WorkingSet64,
+            committed,
+            NativeRss(server.Id),
             events,
             originals,
             page_.GetProperty("updated").GetString() ?? "");
     }
 
     // The store's own count of what the demo appended in the last minute, and how many of those were its own events.
+    // Anonymous resident memory (the heaps, native and managed) as opposed to mapped files (code, libraries).
+    private static long NativeRss(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
     private static async Task<(long All, long Originals)> EventsLastMinuteAsync(string storePath)
     {
         await using var connection = new SqliteConnection($"Data Source={storePath};Mode=ReadOnly");
@@ -228,11 +300,11 @@ public sealed class SoakBenchmark : IBenchmark
     }
 
     /// <summary>One figure's start, end and growth; <paramref name="slack"/> absolute units forgiven (a handful of nodes is no trend).</summary>
-    private static bool Row(string what, double start, double end, bool judged = true, double slack = 0)
+    private static bool Row(string what, double start, double end, bool judged = true, double slack = 0, string note = "(content)")
     {
         var growth = start == 0 ? 0 : (end - start) / start;
         var met = !judged || growth <= GoalGrowth || end - start <= slack;
-        var verdict = !judged ? "(content)" : met ? "met" : "MISSED";
+        var verdict = !judged ? note : met ? "met" : "MISSED";
         Console.WriteLine($"{"  " + what,-34} {start,12:#,0.0} {end,12:#,0.0} {growth,9:+0.0 %;-0.0 %} {verdict,8}");
         return met;
     }
@@ -251,7 +323,7 @@ public sealed class SoakBenchmark : IBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, int Shown, long Mutations, long Managed, long Rss, long EventsLastMinute, long OriginalsLastMinute, string Updated)
+    private sealed record Sample(int Minute, long JsHeap, long Nodes, long Elements, int Shown, long Mutations, long Managed, long Rss, long Committed, long Anonymous, long EventsLastMinute, long OriginalsLastMinute, string Updated)
     {
         /// <summary>Nodes the renderer holds that are not in the document (detached, or another document's).</summary>
         public long Detached => Math.Max(0, Nodes - Elements);
