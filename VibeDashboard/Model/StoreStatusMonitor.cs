@@ -1,4 +1,5 @@
 using VibeDashboard.Ingestion;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Model;
@@ -6,9 +7,13 @@ namespace VibeDashboard.Model;
 /// <summary>
 /// Polls the store's demo flag, newest event and last import (imports may come from another process, a cron
 /// job's <c>import</c>), and signals subscribers when any of them changes. Signal, then pull <see cref="Current"/>.
+/// The demo store's background build is part of the status: its start and end are signalled at once, its progress
+/// with the poll.
 /// </summary>
-public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepository history, Importer importer, TimeProvider time, ILogger<StoreStatusMonitor> logger) : BackgroundService
+public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepository history, Importer importer, TimeProvider time, ILogger<StoreStatusMonitor> logger, DemoBuild? build = null) : BackgroundService
 {
+    private IDisposable? _buildSubscription;
+
     private readonly Lock _lock = new();
     private readonly List<Func<Task>> _subscribers = [];
     private StoreStatus _current = StoreStatus.Unknown;
@@ -27,11 +32,16 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
+        var building = build?.Current ?? DemoBuildStatus.NotBuilding;
         var next = new StoreStatus(
             await store.IsDemoAsync(cancellationToken),
             // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass for fresh data.
             await store.NewestEventAsync(cancellationToken, time.GetUtcNow()),
-            await history.LastSuccessfulIdAsync(cancellationToken));
+            await history.LastSuccessfulIdAsync(cancellationToken))
+        {
+            DemoBuilding = building.IsBuilding,
+            DemoEventsWritten = building.IsBuilding ? building.EventsWritten : 0,
+        };
         if (next == Interlocked.Exchange(ref _current, next))
         {
             return;
@@ -56,6 +66,13 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
         }
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Here, not in ExecuteAsync (a background thread in .NET 10): a build that ends just after start must be heard.
+        _buildSubscription = build?.Subscribe(() => RefreshSafelyAsync(CancellationToken.None));
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         importer.Imported += OnImported;
@@ -72,6 +89,7 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
     public override void Dispose()
     {
         importer.Imported -= OnImported;
+        _buildSubscription?.Dispose();
         base.Dispose();
     }
 
