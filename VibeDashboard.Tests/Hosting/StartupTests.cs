@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using VibeDashboard.Aggregation;
+using VibeDashboard.Hosting;
 using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Tests.Infrastructure;
 
@@ -85,6 +86,62 @@ public sealed class StartupTests
         Assert.Equal("failed", body.RootElement.GetProperty("checks").GetProperty("demoBuild").GetProperty("phase").GetString());
         await app.Services.GetRequiredService<MetricsAggregator>().TickAsync();
         Assert.False(app.Services.GetRequiredService<MetricsAggregator>().Current.Demo);
+    }
+
+    [Fact]
+    public async Task Stopping_during_the_build_stops_it_without_waiting_for_it()
+    {
+        var build = new DemoBuild(NullLogger<DemoBuild>.Instance) { Hold = ct => Task.Delay(Timeout.Infinite, ct) };
+        var app = new DashboardAppFactory(new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Days"] = "1" })
+        {
+            AwaitDemoBuild = false,
+            TestServices = services => services.AddSingleton(build),
+        };
+        using (var client = app.CreateAnonymousClient())
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+        }
+
+        await app.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(DemoBuildPhase.Failed, build.Current.Phase);
+        Assert.Equal("stopped before the demo store was built", build.Current.Error);
+    }
+
+    [Fact]
+    public async Task A_loop_that_acts_on_the_metrics_starts_once_the_build_has_settled()
+    {
+        var build = new DemoBuild(NullLogger<DemoBuild>.Instance);
+        build.Begin();
+        var inner = new RecordingService();
+        var later = new AfterDemoBuild<RecordingService>(build, inner, NullLogger<AfterDemoBuild<RecordingService>>.Instance);
+
+        await later.StartAsync(CancellationToken.None);
+        Assert.False(inner.Started.Task.IsCompleted);
+
+        await build.CompleteAsync(built: true);
+        await inner.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await later.StopAsync(CancellationToken.None);
+        Assert.True(inner.Stopped);
+    }
+
+    private sealed class RecordingService : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Stopped { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            Stopped = true;
+            return Task.CompletedTask;
+        }
     }
 
     [Fact]
