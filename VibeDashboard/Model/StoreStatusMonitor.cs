@@ -12,6 +12,7 @@ namespace VibeDashboard.Model;
 /// </summary>
 public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepository history, Importer importer, TimeProvider time, ILogger<StoreStatusMonitor> logger, DemoBuild? build = null) : BackgroundService
 {
+    private readonly SemaphoreSlim _refresh = new(1, 1);
     private IDisposable? _buildSubscription;
 
     private readonly Lock _lock = new();
@@ -32,19 +33,19 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var building = build?.Current ?? DemoBuildStatus.NotBuilding;
-        var next = new StoreStatus(
-            await store.IsDemoAsync(cancellationToken),
-            // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass for fresh data.
-            await store.NewestEventAsync(cancellationToken, time.GetUtcNow()),
-            await history.LastSuccessfulIdAsync(cancellationToken))
+        // Readings one at a time: the build's end signals a refresh while the poll may be mid-way, and the poll's older
+        // reading (still building, no demo) must not land after the newer one. Subscribers hear of it outside the gate.
+        await _refresh.WaitAsync(cancellationToken);
+        try
         {
-            DemoBuilding = building.IsBuilding,
-            DemoEventsWritten = building.IsBuilding ? building.EventsWritten : 0,
-        };
-        if (next == Interlocked.Exchange(ref _current, next))
+            if (!await ReadAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+        finally
         {
-            return;
+            _refresh.Release();
         }
 
         Func<Task>[] targets;
@@ -64,6 +65,22 @@ public sealed class StoreStatusMonitor(StoreRepository store, ImportHistoryRepos
                 logger.LogDebug(e, "A store status subscriber failed");
             }
         }
+    }
+
+    /// <summary>Reads the status; true when it changed.</summary>
+    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    {
+        var building = build?.Current ?? DemoBuildStatus.NotBuilding;
+        var next = new StoreStatus(
+            await store.IsDemoAsync(cancellationToken),
+            // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass for fresh data.
+            await store.NewestEventAsync(cancellationToken, time.GetUtcNow()),
+            await history.LastSuccessfulIdAsync(cancellationToken))
+        {
+            DemoBuilding = building.IsBuilding,
+            DemoEventsWritten = building.IsBuilding ? building.EventsWritten : 0,
+        };
+        return next != Interlocked.Exchange(ref _current, next);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
