@@ -10,11 +10,12 @@ namespace VibeDashboard.Hosting;
 /// says not ready with the build's progress, and the pages say the demo is on its way (<see cref="DemoBuild"/>).
 /// Whether a build is needed is decided here, before serving, so no request sees an unannounced empty store.
 /// </summary>
-public sealed class StoreStartup(StoreSchema schema, DemoSeeder demo, DemoBuild build, ILogger<StoreStartup> logger) : IHostedService
+public sealed class StoreStartup(StoreSchema schema, DemoSeeder demo, DemoBuild build, IHostApplicationLifetime lifetime, ILogger<StoreStartup> logger) : IHostedService
 {
     // Never disposed: it has no timer, and the host may stop this service after the container disposed it.
     private readonly CancellationTokenSource _stopping = new();
-    private Task _building = Task.CompletedTask;
+    private CancellationTokenRegistration _started;
+    private Task? _building;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,9 +26,11 @@ public sealed class StoreStartup(StoreSchema schema, DemoSeeder demo, DemoBuild 
         }
 
         build.Begin();
-        // Task.Run: the seeder writes through Microsoft.Data.Sqlite, whose async calls complete synchronously, so
-        // awaiting it here would hold start-up (and Kestrel) for the whole build.
-        _building = Task.Run(() => BuildAsync(_stopping.Token), CancellationToken.None);
+        // The writing starts once the server listens: start-up itself (JIT, the rest of the services, Kestrel) comes
+        // first, so a demo start answers as soon as one without a demo even on a busy machine, where a build started
+        // here took the CPU start-up needed. Task.Run: the seeder writes through Microsoft.Data.Sqlite, whose async
+        // calls complete synchronously, so it must not run on the thread that raises the event.
+        _started = lifetime.ApplicationStarted.Register(() => Volatile.Write(ref _building, Task.Run(() => BuildAsync(_stopping.Token), CancellationToken.None)));
     }
 
     private async Task BuildAsync(CancellationToken cancellationToken)
@@ -45,7 +48,7 @@ public sealed class StoreStartup(StoreSchema schema, DemoSeeder demo, DemoBuild 
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped mid-build: the transaction rolled back; the next start builds again.
-            await build.FailAsync("stopped before the demo store was built");
+            await build.FailAsync(StoppedBeforeBuilt);
         }
         catch (Exception e)
         {
@@ -55,9 +58,20 @@ public sealed class StoreStartup(StoreSchema schema, DemoSeeder demo, DemoBuild 
         }
     }
 
+    private const string StoppedBeforeBuilt = "stopped before the demo store was built";
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Disposing the registration waits for a callback under way, so the build task (if any) is known after it.
+        await _started.DisposeAsync();
         await _stopping.CancelAsync();
-        await _building.WaitAsync(cancellationToken);
+        if (Volatile.Read(ref _building) is { } building)
+        {
+            await building.WaitAsync(cancellationToken);
+        }
+        else if (build.Current.IsBuilding)
+        {
+            await build.FailAsync(StoppedBeforeBuilt);
+        }
     }
 }
