@@ -20,4 +20,12 @@ public sealed class DemoOptions
     /// <summary>Interval of the live appender that keeps the demo moving.</summary>
     [Range(100, 60_000)]
     public int LiveIntervalMs { get; set; } = 1000;
+
+    /// <summary>
+    /// Live demo events written per generated event (1 = the demo's own rate). The wall's soak benchmark sets 20:
+    /// each event is also written again 1 … N − 1 s later under a new id (<c>DemoReplay</c>), so the data path
+    /// carries N times the events with the demo's ratios and latencies.
+    /// </summary>
+    [Range(1, 100)]
+    public int RateMultiplier { get; set; } = 1;
 }

@@ -34,6 +34,8 @@ public static class VibeDashboardHosting
         services.AddVibeDashboardIncidents(builder.Configuration);
         services.AddVibeDashboardRollouts(builder.Configuration);
         services.AddVibeDashboardDemoFaults();
+        services.AddVibeDashboardReview();
+        AddOptions<WallOptions>(services, builder.Configuration, WallOptions.Section);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -93,6 +95,7 @@ public static class VibeDashboardHosting
         app.MapVibeDashboardIncidents();
         app.MapVibeDashboardRollouts();
         app.MapVibeDashboardDemoFaults();
+        app.MapVibeDashboardReview();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

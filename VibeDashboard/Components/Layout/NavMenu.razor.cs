@@ -12,6 +12,10 @@ public sealed partial class NavMenu : IDisposable
     private const string IncidentsPath = Model.IncidentBoardFilter.BoardPath;
     private const string RolloutsPath = Model.RolloutFormat.ListPath;
     private const string DeliveriesPath = Model.IncidentBoardFilter.DeliveriesPath;
+    private const string ReviewPath = Model.ReviewFormat.PagePath;
+
+    // The war-room wall's page belongs to another part of issue 12; its address is all the menu needs.
+    private const string WallPath = "/wall";
 
     [Inject] public required NavigationManager Navigation { get; init; }
 

@@ -9,6 +9,11 @@ const resumeButton = document.getElementById("components-resume-button");
 resumeButton.addEventListener("click", resume);
 
 function handleReconnectStateChanged(event) {
+    // An unattended screen (the wall, a rotation) has nobody to press Retry: UnattendedScreen's module handles it.
+    if (document.querySelector("[data-unattended]")) {
+        return;
+    }
+
     if (event.detail.state === "show") {
         reconnectModal.showModal();
     } else if (event.detail.state === "hide") {

@@ -131,6 +131,7 @@ public sealed class DemoSeeder(
         }
 
         await InsertEventsAsync(connection, transaction, _generator.Events(until, now), cancellationToken);
+        await InsertEventsAsync(connection, transaction, DemoReplay.Copies(_generator, until, now, demo.Value.RateMultiplier), cancellationToken);
 
         using (var insert = connection.CreateCommand())
         {
