@@ -125,7 +125,7 @@ public sealed class AggregatorResilienceTests : IAsyncLifetime
         Assert.Null(snapshot.Metric(ExtraMetricKeys.AppsCreated, "1d")!.Value);
         Assert.Null(snapshot.Metric(ExtraMetricKeys.MigrationDrift, "1d")!.Value);
         Assert.Equal(1, snapshot.Metric(MetricKeys.Availability, "1h")!.Count);
-        Assert.Empty(aggregator.TopOffenders(OffenderKind.IpsByAuthFailures, DashboardRange.Day));
+        Assert.Empty(await aggregator.TopOffendersAsync(OffenderKind.IpsByAuthFailures, DashboardRange.Day));
 
         // The next (incremental) tick is fine too.
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -153,8 +153,8 @@ public sealed class AggregatorResilienceTests : IAsyncLifetime
         var aggregator = CreateAggregator(_store, _time);
         await aggregator.TickAsync();
 
-        var ips = aggregator.TopOffenders(OffenderKind.IpsByAuthFailures, DashboardRange.Day);
-        var limiters = aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day);
+        var ips = await aggregator.TopOffendersAsync(OffenderKind.IpsByAuthFailures, DashboardRange.Day);
+        var limiters = await aggregator.TopOffendersAsync(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day);
 
         Assert.Equal(
             [new Offender("10.0.0.1", 2, "2 identifiers"), new Offender("167772163", 1, "1 identifier"), new Offender("x'0A000002'", 1, "1 identifier")],
@@ -169,7 +169,7 @@ public sealed class AggregatorResilienceTests : IAsyncLifetime
         var aggregator = CreateAggregator(_store, _time, new VibeDashboard.Configuration.AggregationOptions { MaxBreakdownKeys = 8 });
         await aggregator.TickAsync();
 
-        Assert.Equal(8, aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 1000).Count);
+        Assert.Equal(8, (await aggregator.TopOffendersAsync(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 1000)).Count);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class AggregatorResilienceTests : IAsyncLifetime
         var aggregator = CreateAggregator(_store, _time);
         await aggregator.TickAsync();
 
-        var listed = Assert.Single(aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 10));
+        var listed = Assert.Single(await aggregator.TopOffendersAsync(OffenderKind.LimiterKeysByBreaches, DashboardRange.Day, count: 10));
         Assert.Equal(128, listed.Key.Length);
         Assert.EndsWith("…", listed.Key);
         Assert.Equal(2048, aggregator.Current.Metric(MetricKeys.ArtifactGrowth, "1h")!.Value);

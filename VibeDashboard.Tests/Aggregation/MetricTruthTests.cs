@@ -295,15 +295,15 @@ public sealed class MetricTruthTests(MetricTruthTests.Fixture fixture) : IClassF
     }
 
     [Fact]
-    public void Top_offenders_name_ips_with_distinct_identifiers()
+    public async Task Top_offenders_name_ips_with_distinct_identifiers()
     {
         var aggregator = AggregationStoreBuilder.CreateAggregator(_store, _time);
-        var ips = aggregator.TopOffenders(OffenderKind.IpsByAuthFailures, DashboardRange.Month, 3);
+        var ips = await aggregator.TopOffendersAsync(OffenderKind.IpsByAuthFailures, DashboardRange.Month, 3);
         Assert.Equal(3, ips.Count);
         var top = _db.QueryFirst<(string Ip, long Failures, long Ids)>(
             "SELECT ip_address, COUNT(*), COUNT(DISTINCT identifier) FROM auth_attempts WHERE success = 0 AND attempted_at >= @from GROUP BY ip_address ORDER BY 2 DESC, 1 LIMIT 1",
             new { from = MetricsAggregator.RangeStart(DashboardRange.Month, NowMs) });
         Assert.Equal(new Offender(top.Ip, top.Failures, $"{top.Ids} identifiers"), ips[0]);
-        Assert.Equal(3, aggregator.TopOffenders(OffenderKind.LimiterKeysByBreaches, DashboardRange.Month).Count);
+        Assert.Equal(3, (await aggregator.TopOffendersAsync(OffenderKind.LimiterKeysByBreaches, DashboardRange.Month)).Count);
     }
 }

@@ -8,13 +8,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using VibeDashboard.Hosting;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.EndToEnd;
 
 /// <summary>
 /// The real app (Hosting's AddVibeDashboard/MapVibeDashboard) on Kestrel at a random loopback port, in
-/// Development so the package static assets are served, on a temporary store with demo data off.
+/// Development so the package static assets are served, on a temporary store with demo data off. With demo data
+/// on, <see cref="StartAsync"/> returns once the demo store's background build has settled (tests expect the demo).
 /// </summary>
 public sealed class LiveDashboardHost : IAsyncDisposable
 {
@@ -69,6 +71,7 @@ public sealed class LiveDashboardHost : IAsyncDisposable
         var app = builder.Build();
         app.MapVibeDashboard();
         await app.StartAsync();
+        await app.Services.GetRequiredService<DemoBuild>().WhenSettledAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return new LiveDashboardHost(app, directory, log);
     }
 

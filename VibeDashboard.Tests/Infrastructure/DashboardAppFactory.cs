@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using VibeDashboard.Configuration;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Operations.Access;
 using VibeDashboard.Operations.Commands;
 
@@ -17,6 +19,8 @@ namespace VibeDashboard.Tests.Infrastructure;
 /// The real host (Program + Hosting) on a temporary store, in Development so static assets are served.
 /// Settings override appsettings.json; <see cref="Time"/> replaces the clock when given. Access is as in production
 /// (Token mode): tests sign in with <see cref="CreateClientAsAsync"/> or <see cref="SignInBrowserAsync"/>.
+/// With demo data on, the host is handed over once the demo store's background build has settled, as tests expect
+/// the demo to be there (<see cref="AwaitDemoBuild"/> off: the start-up tests watch the build).
 /// </summary>
 public sealed class DashboardAppFactory(IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null) : WebApplicationFactory<Program>
 {
@@ -25,6 +29,27 @@ public sealed class DashboardAppFactory(IDictionary<string, string?>? settings =
     public string StorePath => Path.Combine(Directory, "store.db");
 
     public FakeTimeProvider? Time { get; } = time;
+
+    /// <summary>Wait for the demo store's background build before handing the host over (the default).</summary>
+    public bool AwaitDemoBuild { get; init; } = true;
+
+    /// <summary>Registrations applied after the app's own (they win).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
+    private static readonly TimeSpan DemoBuildTimeout = TimeSpan.FromMinutes(2);
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (AwaitDemoBuild)
+        {
+            // CreateHost is synchronous; the build runs on the thread pool and its waiters resume there, so blocking
+            // here cannot deadlock.
+            host.Services.GetRequiredService<DemoBuild>().WhenSettledAsync().WaitAsync(DemoBuildTimeout).GetAwaiter().GetResult();
+        }
+
+        return host;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -40,6 +65,11 @@ public sealed class DashboardAppFactory(IDictionary<string, string?>? settings =
         if (Time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+
+        if (TestServices is not null)
+        {
+            builder.ConfigureTestServices(TestServices);
         }
     }
 

@@ -8,6 +8,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Model;
 using VibeDashboard.Storage;
 
@@ -30,7 +31,8 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("de-DE");
         Time = new FakeTimeProvider(Snapshots.At);
         Store = new TempStore(time: Time);
-        Monitor = new StoreStatusMonitor(Store.Store, Store.History, Store.Importer, Time, NullLogger<StoreStatusMonitor>.Instance);
+        DemoBuild = new DemoBuild(NullLogger<DemoBuild>.Instance);
+        Monitor = new StoreStatusMonitor(Store.Store, Store.History, Store.Importer, Time, NullLogger<StoreStatusMonitor>.Instance, DemoBuild);
 
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o =>
@@ -55,6 +57,9 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
     protected TempStore Store { get; }
 
     protected StoreStatusMonitor Monitor { get; }
+
+    /// <summary>The demo store's build as the monitor sees it: tests begin and complete one to see what pages say meanwhile.</summary>
+    protected DemoBuild DemoBuild { get; }
 
     protected HealthOptions Health { get; } = new() { StaleAfter = TimeSpan.FromMinutes(10) };
 

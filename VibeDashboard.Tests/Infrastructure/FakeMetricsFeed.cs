@@ -79,9 +79,17 @@ public sealed class FakeMetricsFeed : IMetricsFeed
         return Alerts.GetValueOrDefault(sloKey) ?? [];
     }
 
-    public IReadOnlyList<Offender> TopOffenders(OffenderKind kind, DashboardRange range, int count = 10)
+    /// <summary>While set and not completed, offender queries wait for it (a slow store): tests see the loading state.</summary>
+    public TaskCompletionSource? OffendersHeld { get; set; }
+
+    public async Task<IReadOnlyList<Offender>> TopOffendersAsync(OffenderKind kind, DashboardRange range, int count = 10, CancellationToken cancellationToken = default)
     {
         Record($"TopOffenders:{kind}:{range.ToQuery()}");
+        if (OffendersHeld is { } held)
+        {
+            await held.Task.WaitAsync(cancellationToken);
+        }
+
         return OffenderLists.GetValueOrDefault(kind) ?? [];
     }
 

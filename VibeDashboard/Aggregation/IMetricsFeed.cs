@@ -19,8 +19,11 @@ public interface IMetricsFeed
     /// <summary>Alert state changes of one SLO, newest first.</summary>
     IReadOnlyList<AlertTransition> AlertHistory(string sloKey);
 
-    /// <summary>The worst offenders of a kind over the range, most first.</summary>
-    IReadOnlyList<Offender> TopOffenders(OffenderKind kind, DashboardRange range, int count = 10);
+    /// <summary>
+    /// The worst offenders of a kind over the range, most first. SQL over the store, run off the caller's thread
+    /// (a page's render thread must never wait for it); briefly cached.
+    /// </summary>
+    Task<IReadOnlyList<Offender>> TopOffendersAsync(OffenderKind kind, DashboardRange range, int count = 10, CancellationToken cancellationToken = default);
 }
 
 public sealed record SeriesPoint(DateTimeOffset At, double? Value, long Count, double? P50, double? P95, double? P99);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Aggregation;
@@ -32,7 +33,8 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     private readonly Dictionary<string, AlertState> _alertStates = new(StringComparer.Ordinal);
     private readonly List<AlertTransition> _transitions = [];
     private readonly ConcurrentDictionary<(string, DashboardRange, string?), IReadOnlyList<SeriesPoint>> _seriesCache = new();
-    private readonly ConcurrentDictionary<(OffenderKind, DashboardRange, int), (long At, IReadOnlyList<Offender> Rows)> _offenderCache = new();
+    private readonly ConcurrentDictionary<(OffenderKind, DashboardRange, int), (long At, Task<IReadOnlyList<Offender>> Rows)> _offenderCache = new();
+    private readonly DemoBuild? _demoBuild;
     private MetricEngine _engine;
     private Snapshot _current = Snapshot.Empty;
     private long _lastSeq;
@@ -54,8 +56,10 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         IOptions<AggregationOptions> options,
         IOptions<SloOptions> slos,
         TimeProvider time,
-        ILogger<MetricsAggregator> logger)
+        ILogger<MetricsAggregator> logger,
+        DemoBuild? demoBuild = null)
     {
+        _demoBuild = demoBuild;
         _connections = connections;
         _schema = schema;
         _store = store;
@@ -82,6 +86,13 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A demo store being built in the background is not data yet: the first tick reads it once it committed, as
+        // a full recompute (ticking meanwhile would publish an empty snapshot, and detection and gates would read it).
+        if (_demoBuild is not null)
+        {
+            await _demoBuild.WhenSettledAsync(stoppingToken);
+        }
+
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.TickMs), _time);
         do
         {
@@ -233,6 +244,9 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
             _hasAuth = hasAuth;
             Recomputes++;
         }
+
+        // Offender lists read the store itself: after an import (or the demo's build) the cached ones are of another store.
+        _offenderCache.Clear();
 
         _logger.LogDebug("Recomputed metrics from seq ≤ {Seq} in {Ms:F0} ms", maxSeq, (_time.GetUtcNow().ToUnixTimeMilliseconds() - now));
     }
@@ -485,20 +499,25 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         }
     }
 
-    public IReadOnlyList<Offender> TopOffenders(OffenderKind kind, DashboardRange range, int count = 10)
+    public Task<IReadOnlyList<Offender>> TopOffendersAsync(OffenderKind kind, DashboardRange range, int count = 10, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         // Offender lists are a breakdown like any other: never more than Aggregation:MaxBreakdownKeys rows.
         count = Math.Clamp(count, 1, _options.MaxBreakdownKeys);
         var key = (kind, range, count);
-        if (_offenderCache.TryGetValue(key, out var cached) && now - cached.At < 5_000)
+        if (_offenderCache.TryGetValue(key, out var cached) && now - cached.At < 5_000 && !cached.Rows.IsFaulted && !cached.Rows.IsCanceled)
         {
-            return cached.Rows;
+            return cached.Rows.WaitAsync(cancellationToken);
         }
 
-        var rows = OffenderQueries.Query(_connections, kind, RangeStart(range, now), count);
+        // On the thread pool: pages call this from their circuit, and Microsoft.Data.Sqlite's async calls complete
+        // synchronously, so an await alone would run the GROUP BY on the render thread. The running query is cached,
+        // not only its result: a wall of open pages asking at once shares one query. Not cancelled with the caller
+        // for the same reason (another page may be waiting on it).
+        var from = RangeStart(range, now);
+        var rows = Task.Run(() => OffenderQueries.QueryAsync(_connections, kind, from, count, CancellationToken.None), CancellationToken.None);
         _offenderCache[key] = (now, rows);
-        return rows;
+        return rows.WaitAsync(cancellationToken);
     }
 
     /// <summary>Ranges start on a whole minute (up to a day) or hour, like the windows; the last bucket is the current one.</summary>

@@ -49,24 +49,26 @@ internal static class OffenderQueries
     // A limiter key is whatever the platform wrote: a 64 KB one would make the Security page a megabyte of text.
     private static string Shown(string key) => key.Length <= MaxShownKeyLength ? key : string.Concat(key.AsSpan(0, MaxShownKeyLength - 1), "…");
 
-    public static IReadOnlyList<Offender> Query(SqliteConnectionFactory connections, OffenderKind kind, long fromMs, int count)
+    public static async Task<IReadOnlyList<Offender>> QueryAsync(SqliteConnectionFactory connections, OffenderKind kind, long fromMs, int count, CancellationToken cancellationToken)
     {
-        // Synchronous by contract (IMetricsFeed); a GROUP BY over an indexed range of the store.
-        using var connection = connections.OpenAsync().GetAwaiter().GetResult();
+        // A GROUP BY over an indexed range of the store; the caller runs it off the render thread (see MetricsAggregator).
+        await using var connection = await connections.OpenAsync(cancellationToken);
         var args = new { from = fromMs, count };
         switch (kind)
         {
             case OffenderKind.AppsByFixLoops:
-                return connection.Query<Row>(FixLoopsSql, args).Select(r => new Offender(Shown(r.Key ?? ""), r.Count, null)).ToList();
+                return (await connection.QueryAsync<Row>(new CommandDefinition(FixLoopsSql, args, cancellationToken: cancellationToken)))
+                    .Select(r => new Offender(Shown(r.Key ?? ""), r.Count, null)).ToList();
             case OffenderKind.LimiterKeysByBreaches:
-                return connection.Query<Row>(LimitersSql, args).Select(r => new Offender(Shown(r.Key ?? "(unknown)"), r.Count, null)).ToList();
+                return (await connection.QueryAsync<Row>(new CommandDefinition(LimitersSql, args, cancellationToken: cancellationToken)))
+                    .Select(r => new Offender(Shown(r.Key ?? "(unknown)"), r.Count, null)).ToList();
             default:
-                if (!connection.ExecuteScalar<bool>(HasAuthSql))
+                if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HasAuthSql, cancellationToken: cancellationToken)))
                 {
                     return [];
                 }
 
-                return connection.Query<Row>(AuthIpsSql, args)
+                return (await connection.QueryAsync<Row>(new CommandDefinition(AuthIpsSql, args, cancellationToken: cancellationToken)))
                     .Select(r => new Offender(Shown(r.Key ?? ""), r.Count, r.Identifiers.ToString(CultureInfo.InvariantCulture) + (r.Identifiers == 1 ? " identifier" : " identifiers")))
                     .ToList();
         }

@@ -2,13 +2,15 @@ using Microsoft.Extensions.Options;
 using VibeDashboard.Aggregation;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Ingestion.Demo;
 using VibeDashboard.Storage;
 
 namespace VibeDashboard.Hosting;
 
 /// <summary>
-/// <c>/healthz</c>: the process is up. <c>/readyz</c>: the store opens, the last import succeeded, the data is
-/// fresh and the aggregator's last tick succeeded.
+/// <c>/healthz</c>: the process is up (it answers from the first moment the server listens, also while the demo
+/// store is still being built). <c>/readyz</c>: no demo store is being built, the store opens, the last import
+/// succeeded, the data is fresh and the aggregator has published a snapshot and its last tick succeeded.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -20,11 +22,22 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(HttpContext context, StoreRepository store, ImportHistoryRepository history, IOptions<HealthOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(HttpContext context, StoreRepository store, ImportHistoryRepository history, DemoBuild demoBuild, IOptions<HealthOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var checks = new Dictionary<string, object?>();
         var ready = true;
         var now = time.GetUtcNow();
+        string? reason = null;
+
+        // Start-up builds the demo store in the background: until it commits the store holds nothing to serve.
+        var build = demoBuild.Current;
+        if (build.Phase is DemoBuildPhase.Building or DemoBuildPhase.Failed)
+        {
+            checks["demoBuild"] = new { ok = false, phase = build.Phase.ToString().ToLowerInvariant(), eventsWritten = build.EventsWritten, reason = build.Describe() };
+            ready = false;
+            reason = build.Describe();
+        }
+
         try
         {
             // An event dated after now has not happened yet (the aggregator waits for its time too): it must not pass
@@ -35,6 +48,7 @@ public static class HealthEndpoints
 
             // A held export (it would empty or halve a table) waits for an operator; the data served is still whole.
             var importOk = last is null || last.Succeeded || last.Held;
+            reason ??= importOk ? null : "the last import did not succeed";
             checks["lastImport"] = last is null
                 ? new { ok = true, outcome = (string?)null, error = (string?)null, at = (DateTimeOffset?)null }
                 : new { ok = importOk, outcome = (string?)last.Outcome, error = PublicError(last), at = (DateTimeOffset?)last.StartedAtUtc };
@@ -44,12 +58,14 @@ public static class HealthEndpoints
             var fresh = age is not null && age <= options.Value.MaxDataAge;
             checks["freshness"] = new { ok = fresh, newestEvent = newest, ageSeconds = age?.TotalSeconds, maxAgeSeconds = options.Value.MaxDataAge.TotalSeconds };
             ready &= fresh;
+            reason ??= fresh ? null : newest is null ? "the store holds no events" : "the newest event is older than Health:MaxDataAge";
             checks["demo"] = await store.IsDemoAsync(cancellationToken);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
             checks["store"] = new { ok = false, error = e.Message };
             ready = false;
+            reason ??= "the store cannot be read";
         }
 
         // The aggregator (absent in hosts without it): a failing tick means the pages show old numbers.
@@ -57,18 +73,21 @@ public static class HealthEndpoints
         {
             var snapshot = feed.Current;
             var failure = snapshot.Failure;
+            // Before its first snapshot (the first recompute, right after start or the demo's build) pages have no numbers.
+            var published = snapshot.Version > 0;
             checks["aggregation"] = new
             {
-                ok = failure is null,
+                ok = failure is null && published,
                 error = failure?.Error,
                 since = failure?.Since,
                 snapshotAt = snapshot.Version > 0 ? snapshot.GeneratedAt : (DateTimeOffset?)null,
                 skippedValues = snapshot.SkippedValues,
             };
-            ready &= failure is null;
+            ready &= failure is null && published;
+            reason ??= failure is not null ? "aggregation fails" : published ? null : "computing the first snapshot";
         }
 
-        return Results.Json(new { status = ready ? "ready" : "not_ready", checks }, statusCode: ready ? 200 : 503);
+        return Results.Json(new { status = ready ? "ready" : "not_ready", reason, checks }, statusCode: ready ? 200 : 503);
     }
 
     /// <summary>

@@ -45,7 +45,8 @@ public static class RolloutHosting
         services.AddCommandHandler<AttestReadinessCommand, RolloutView, AttestReadinessHandler>();
         services.AddCommandHandler<RolloutCheckRoundCommand, RolloutView, RolloutCheckRoundHandler>();
         services.AddSingleton<RolloutCheckLoop>();
-        services.AddHostedService(sp => sp.GetRequiredService<RolloutCheckLoop>());
+        // Check rounds judge the metrics: they begin once the demo store (when one is being built) is there.
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<AfterDemoBuild<RolloutCheckLoop>>(sp, sp.GetRequiredService<RolloutCheckLoop>()));
         services.AddHostedService<RolloutBroadcaster>();
         return services;
     }

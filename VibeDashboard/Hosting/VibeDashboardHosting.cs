@@ -72,6 +72,7 @@ public static class VibeDashboardHosting
         services.AddSingleton<ImportActivity>();
         services.AddSingleton<Importer>();
         services.AddSingleton<DemoSeeder>();
+        services.TryAddSingleton<DemoBuild>();
         return services;
     }
 

@@ -75,8 +75,14 @@ public sealed record WallFreshness(WallFreshnessLevel Level, StateTone Tone, str
         _ => "too-old",
     };
 
-    public static WallFreshness From(DateTimeOffset? newest, DateTimeOffset now, TimeSpan staleAfter, TimeSpan maxDataAge, AggregationFailure? failure)
+    public static WallFreshness From(DateTimeOffset? newest, DateTimeOffset now, TimeSpan staleAfter, TimeSpan maxDataAge, AggregationFailure? failure, bool demoBuilding)
     {
+        // Right after start the demo store is still being built: say so rather than "no data at all" in red.
+        if (demoBuilding)
+        {
+            return new(WallFreshnessLevel.Stale, StateTone.Warning, "building the demo data…");
+        }
+
         if (failure is not null)
         {
             return new(WallFreshnessLevel.TooOld, StateTone.Critical, $"numbers frozen: aggregation failing for {Freshness.FormatAge(now - failure.Since)}");

@@ -76,6 +76,26 @@ public sealed class MetricAreaPageTests : DashboardComponentTest
     }
 
     [Fact]
+    public void Offender_lists_load_off_the_render_and_the_page_says_so_until_they_arrive()
+    {
+        // A slow store: the queries have not answered yet when the page renders.
+        Feed.OffendersHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var page = Render<MetricAreaPage>(p => p.Add(c => c.AreaKey, "security"));
+
+        // The page rendered (headlines, charts) without waiting for them; each table says it is loading.
+        Assert.NotEmpty(page.FindAll("[data-testid^=metric-panel-]"));
+        Assert.Equal(2, page.FindAll("[data-testid=offenders-loading]").Count);
+        Assert.Equal(1, Feed.QueryCount($"TopOffenders:{OffenderKind.IpsByAuthFailures}"));
+
+        Feed.OffendersHeld.SetResult();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=offenders-loading]")));
+        Assert.Contains("203.0.113.9", page.Find($"[data-testid=offenders-{OffenderKind.IpsByAuthFailures}]").TextContent);
+        Assert.Contains("None in this range", page.Find($"[data-testid=offenders-{OffenderKind.LimiterKeysByBreaches}]").TextContent);
+    }
+
+    [Fact]
     public void Security_lists_its_top_offenders()
     {
         var page = Render<MetricAreaPage>(p => p.Add(c => c.AreaKey, "security"));

@@ -32,6 +32,25 @@ public sealed class WallPageTests : RolloutPageTest
     private WallOptions WallOptions { get; } = new() { MaxIncidents = 3 };
 
     [Fact]
+    public async Task While_the_demo_store_is_being_built_the_wall_says_so_instead_of_no_data()
+    {
+        DemoBuild.Begin();
+        await Monitor.RefreshAsync();
+
+        var wall = Render<VibeDashboard.Components.Pages.Wall>();
+
+        var freshness = wall.Find("[data-testid=wall-freshness]");
+        Assert.Equal("building the demo data…", freshness.TextContent.Trim());
+        Assert.Equal("stale", freshness.GetAttribute("data-state"));
+
+        await DemoBuild.CompleteAsync(built: true);
+        await Monitor.RefreshAsync();
+
+        // Built, and this test's store has no events: the wall says so in red, as for any empty store.
+        wall.WaitForAssertion(() => Assert.Equal("no data at all", wall.Find("[data-testid=wall-freshness]").TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task Shows_open_incidents_every_slo_the_current_rollout_and_the_clock()
     {
         await ImportEventsAsync(Now.AddSeconds(-30));

@@ -361,7 +361,7 @@ internal sealed class FuzzHarness : IAsyncDisposable
             try
             {
                 // Straight to the queries: TopOffenders caches for 5 s of the (frozen) clock.
-                OffenderQueries.Query(_connections, kind, _now - (30L * 24 * 3_600_000), 10);
+                await OffenderQueries.QueryAsync(_connections, kind, _now - (30L * 24 * 3_600_000), 10, CancellationToken.None);
             }
             catch (Exception e)
             {

@@ -51,7 +51,7 @@ public sealed partial class FreshnessNotice : IAsyncDisposable
 
     protected override void OnAfterRender(bool firstRender) => _shown = Shown();
 
-    private string Shown() => $"{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}|{Failure}";
+    private string Shown() => $"{Status.DemoBuilding}|{IsStale}|{Freshness.FormatAge(Status.NewestEvent, Now)}|{Failure}";
 
     public async ValueTask DisposeAsync()
     {

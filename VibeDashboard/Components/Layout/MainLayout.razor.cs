@@ -16,6 +16,7 @@ public sealed partial class MainLayout : IDisposable
     private bool _narrowOpen;
     private bool _wideClosed;
     private bool _demo;
+    private bool _building;
     private IDisposable? _subscription;
 
     private bool _unsecured;
@@ -51,13 +52,15 @@ public sealed partial class MainLayout : IDisposable
         Navigation.LocationChanged += OnLocationChanged;
         _unsecured = Auth.Value.Mode == AuthMode.Unsecured;
         _demo = Monitor.Current.Demo;
-        // Re-render the frame (and with it the page) only when the demo flag flips, not on every new event:
-        // pages and the freshness badge follow the data themselves.
-        _subscription = Monitor.Subscribe(() => Monitor.Current.Demo == _demo
+        _building = Monitor.Current.DemoBuilding;
+        // Re-render the frame (and with it the page) only when the demo flag or the build's flips, not on every new
+        // event or build progress: pages and the freshness badge follow the data themselves.
+        _subscription = Monitor.Subscribe(() => Monitor.Current.Demo == _demo && Monitor.Current.DemoBuilding == _building
             ? Task.CompletedTask
             : InvokeAsync(() =>
             {
                 _demo = Monitor.Current.Demo;
+                _building = Monitor.Current.DemoBuilding;
                 StateHasChanged();
             }));
     }

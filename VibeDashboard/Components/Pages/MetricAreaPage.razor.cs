@@ -22,6 +22,10 @@ public sealed partial class MetricAreaPage
     private Dictionary<string, ApexChartConfig> _charts = [];
     private Dictionary<string, ApexChartConfig> _chartData = [];
     private IReadOnlyList<OffenderTable> _offenders = [];
+    private bool _offendersLoading;
+    private (string Area, DashboardRange Range)? _offendersShown;
+    private int _offendersRequest;
+    private readonly CancellationTokenSource _disposed = new();
     private IncidentFollower? _incidents;
     private RolloutFollower? _rollouts;
 
@@ -54,13 +58,64 @@ public sealed partial class MetricAreaPage
             _charts = [];
             _chartData = [];
             _offenders = [];
+            _offendersShown = null;
             return;
         }
 
         var range = SelectedRange;
         _chartData = area.Metrics.ToDictionary(m => m.Key, m => ChartConfigs.Metric(m, Feed.Series(m.Key, range, SelectedTier)));
-        _offenders = [.. area.Offenders.Select(kind => MetricAreaModel.Offenders(kind, Feed.TopOffenders(kind, range)))];
+        LoadOffenders(area, range);
         DrawEvents();
+    }
+
+    /// <summary>
+    /// Offender lists are SQL over the store (the feed runs it off this circuit's thread): the page renders without
+    /// them and fills them in when they arrive. Until the first answer for an area and range the tables say they are
+    /// loading; later refreshes (the chart cadence) keep the rows shown until the new ones are in.
+    /// </summary>
+    private void LoadOffenders(MetricArea area, DashboardRange range)
+    {
+        if (_offendersShown != (area.Key, range))
+        {
+            _offendersShown = (area.Key, range);
+            _offenders = [.. area.Offenders.Select(kind => MetricAreaModel.Offenders(kind, []))];
+            _offendersLoading = area.Offenders.Count > 0;
+        }
+
+        if (area.Offenders.Count > 0)
+        {
+            _ = LoadOffendersAsync(area, range, ++_offendersRequest);
+        }
+    }
+
+    private async Task LoadOffendersAsync(MetricArea area, DashboardRange range, int request)
+    {
+        try
+        {
+            var lists = await Task.WhenAll(area.Offenders.Select(kind => Feed.TopOffendersAsync(kind, range, cancellationToken: _disposed.Token)));
+            // Back on the circuit (the await resumed on its dispatcher); a newer area or range asked meanwhile wins.
+            if (request != _offendersRequest)
+            {
+                return;
+            }
+
+            var tables = area.Offenders.Select((kind, i) => MetricAreaModel.Offenders(kind, lists[i])).ToList();
+            var changed = _offendersLoading || tables.Count != _offenders.Count
+                || tables.Zip(_offenders).Any(p => p.First.Kind != p.Second.Kind || !p.First.Rows.SequenceEqual(p.Second.Rows));
+            _offenders = tables;
+            _offendersLoading = false;
+            if (changed)
+            {
+                StateHasChanged();
+            }
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            await DispatchExceptionAsync(e);
+        }
     }
 
     protected override void OnInitialized()
@@ -130,6 +185,8 @@ public sealed partial class MetricAreaPage
 
     public override async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync();
+        _disposed.Dispose();
         if (_incidents is not null)
         {
             await _incidents.DisposeAsync();

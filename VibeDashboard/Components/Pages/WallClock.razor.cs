@@ -106,7 +106,7 @@ public sealed partial class WallClock : IAsyncDisposable
     {
         Now = Time.GetUtcNow();
         var health = Health.Value;
-        _freshness = WallFreshness.From(Monitor.Current.NewestEvent, Now, health.StaleAfter, health.MaxDataAge, Failure);
+        _freshness = WallFreshness.From(Monitor.Current.NewestEvent, Now, health.StaleAfter, health.MaxDataAge, Failure, Monitor.Current.DemoBuilding);
     }
 
     private void Tick()

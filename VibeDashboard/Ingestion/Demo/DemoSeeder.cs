@@ -22,19 +22,33 @@ public sealed class DemoSeeder(
     internal const string AnchorKey = "demo_anchor";
     internal const string UntilKey = "demo_until";
 
+    // About a tenth of a second of writing between progress reports and cancellation checks.
+    private const long ProgressEvery = 10_000;
+
     private DemoDataGenerator? _generator;
 
     /// <summary>The live generator, once a demo store is active in this process.</summary>
     public DemoDataGenerator? Generator => _generator;
 
     /// <summary>
-    /// Seeds the demo store when demo data is enabled, no source is configured and the store holds no
-    /// imported data. A demo store from an earlier run is rebuilt, so the demo always ends "now".
+    /// Whether <see cref="EnsureDemoAsync"/> would build: demo data is enabled, no source is configured and the
+    /// store holds no imported data. Two quick reads, so start-up can decide before serving whether a build is under way.
     /// </summary>
-    public async Task<bool> EnsureDemoAsync(CancellationToken cancellationToken = default)
+    public async Task<bool> IsNeededAsync(CancellationToken cancellationToken = default)
     {
         await schema.EnsureCreatedAsync(cancellationToken);
-        if (!demo.Value.Enabled || ingestion.Value.HasSources || await store.HasImportedDataAsync(cancellationToken))
+        return demo.Value.Enabled && !ingestion.Value.HasSources && !await store.HasImportedDataAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Seeds the demo store when demo data is enabled, no source is configured and the store holds no
+    /// imported data. A demo store from an earlier run is rebuilt, so the demo always ends "now".
+    /// The whole build is one transaction: until it commits, readers see the store as it was.
+    /// <paramref name="progress"/> hears the number of events written now and then (start-up shows it on /readyz).
+    /// </summary>
+    public async Task<bool> EnsureDemoAsync(CancellationToken cancellationToken = default, Action<long>? progress = null)
+    {
+        if (!await IsNeededAsync(cancellationToken))
         {
             return false;
         }
@@ -69,7 +83,15 @@ public sealed class DemoSeeder(
             foreach (var e in generator.Events(from, anchor))
             {
                 writer.ApplyRow(StoreSchema.OpsEvents, StoreSchema.OpsEventColumns, e.ToRow(), ++n);
+                if (n % ProgressEvery == 0)
+                {
+                    // The build runs in the background while the server answers: a stop must not wait for the rest.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Invoke(n);
+                }
             }
+
+            progress?.Invoke(n);
         }
 
         await SetMetaAsync(connection, transaction, MetaKeys.Demo, "1");
