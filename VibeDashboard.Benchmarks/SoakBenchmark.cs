@@ -201,6 +201,8 @@ public sealed class SoakBenchmark : IBenchmark
         await using var app = builder.Build();
         app.MapVibeDashboard();
         await app.StartAsync();
+        // The demo store builds in the background once the server listens: the wall opens on the built demo.
+        await app.Services.GetRequiredService<VibeDashboard.Ingestion.Demo.DemoBuild>().WhenSettledAsync();
         var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         var created = await app.Services.GetRequiredService<ICommandPipeline>()
             .SendAsync(new CreateTokenCommand("soak-benchmark", DashboardRole.Viewer), Actor.System("benchmark"));
