@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using VibeDashboard.Configuration;
 using VibeDashboard.Hosting;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Storage;
 using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Hosting;
@@ -170,22 +173,148 @@ public sealed class DashboardCliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_value_that_once_crashed_the_importer_ends_in_a_one_line_message_and_a_history_row()
+    public async Task A_value_that_once_crashed_the_importer_is_a_rejection_naming_the_column_and_the_store_keeps_its_data()
     {
-        // occurred_at of long.MinValue used to escape as an OverflowException (exit 134, no history row).
+        // occurred_at of long.MinValue used to escape as an OverflowException (exit 134, no history row). Now the row
+        // is quarantined, and as the export's only row it is over Ingestion:MaxQuarantinedFraction (1 %): rejected.
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        var before = await StatsAsync();
         var dump = _temp.WriteFile("odd.sql", """
             PRAGMA defer_foreign_keys=TRUE;
             CREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT);
             INSERT INTO "ops_events" ("id","occurred_at","event_type") VALUES('x',-9223372036854775808,'probe');
             """);
 
-        var (exit, _, error) = await RunAsync("import", dump, "--store", _temp.StorePath);
+        var (exit, output, error) = await RunAsync("import", dump, "--store", _temp.StorePath);
 
-        Assert.Contains(exit, (int[])[DashboardCli.Failed, DashboardCli.Rejected]);
-        Assert.Matches("^(failed|rejected): ", OneLine(error));
+        Assert.Equal(DashboardCli.Rejected, exit);
+        Assert.Equal("", output);
+        var line = OneLine(error);
+        Assert.StartsWith($"rejected: {dump}: ", line);
+        Assert.Contains("occurred_at", line);
+        Assert.EndsWith("the store is unchanged", line);
         var last = (await _temp.History.ListAsync(1)).Single();
-        Assert.False(last.Succeeded);
-        Assert.False(string.IsNullOrWhiteSpace(last.Error));
+        Assert.Equal(nameof(ImportOutcome.Rejected), last.Outcome);
+        Assert.Equal(before, await StatsAsync());
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_grow_fails_with_one_line_and_exit_1_and_keeps_its_data()
+    {
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        var before = await StatsAsync();
+        var big = _temp.WriteFile("big.sql", Ingestion.ImporterTests.BigOpsDump(20_000));
+
+        // A full disk, without mounting one: max_page_count is per connection and not stored in the file, but
+        // connections are pooled by connection string, so the ones left in the pool here (built by the product's own
+        // factory with the path and timeout the command uses: the same string) are the ones the command is given.
+        // Eight pages of room take the Failed history row once the import's own pages are rolled back, never 20,000 events.
+        var factory = new SqliteConnectionFactory(Options.Create(new StorageOptions { Path = _temp.StorePath }));
+        var limited = new List<SqliteConnection>();
+        for (var i = 0; i < 4; i++)
+        {
+            var connection = await factory.OpenAsync();
+            using var limit = connection.CreateCommand();
+            limit.CommandText = "PRAGMA page_count";
+            var pages = (long)(await limit.ExecuteScalarAsync())!;
+            limit.CommandText = $"PRAGMA max_page_count = {pages + 8}";
+            await limit.ExecuteNonQueryAsync();
+            limited.Add(connection);
+        }
+
+        foreach (var connection in limited)
+        {
+            await connection.DisposeAsync();
+        }
+
+        var (exit, output, error) = await RunAsync("import", big, "--store", _temp.StorePath);
+
+        Assert.Equal(DashboardCli.Failed, exit);
+        Assert.Equal("", output);
+        var line = OneLine(error);
+        Assert.StartsWith($"failed: {big}: ", line);
+        Assert.Contains("database or disk is full", line);
+        var last = (await _temp.History.ListAsync(1)).Single();
+        Assert.Equal(nameof(ImportOutcome.Failed), last.Outcome);
+        Assert.Contains("database or disk is full", last.Error);
+        SqliteConnection.ClearPool(limited[0]); // the limited connections go; the checks below get ordinary ones
+        Assert.Equal("ok", await _temp.ScalarAsync("PRAGMA integrity_check"));
+        Assert.Equal(before, await StatsAsync());
+    }
+
+    /// <summary>Bad exports a user may run into, each written here; the store holds a good import before each.</summary>
+    public static TheoryData<string, string[], string> Rejections => new()
+    {
+        { "nested 40,000 deep", [], "values nest deeper than 32 (Ingestion:MaxNestingDepth)" },
+        { "empty", [], "holds no tables" },
+        { "only a byte-order mark", [], "holds no tables" },
+        { "only comments", [], "holds no tables" },
+        { "only the PRAGMA", [], "holds no tables" },
+        { "auth_attempts without attempted_at", [], "attempted_at" },
+        { "a sqlite input with a value over the limit", ["--Ingestion:MaxValueBytes=1024"], "over Ingestion:MaxValueBytes" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rejections))]
+    public async Task A_bad_export_is_rejected_with_exit_2_and_one_line_naming_the_reason_and_the_store_keeps_its_data(string input, string[] settings, string reason)
+    {
+        await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        var before = await StatsAsync();
+        var path = await WriteBadExportAsync(input);
+
+        var (exit, output, error) = await RunAsync(["import", path, "--store", _temp.StorePath, .. settings]);
+
+        Assert.Equal(DashboardCli.Rejected, exit);
+        Assert.Equal("", output);
+        var line = OneLine(error);
+        Assert.StartsWith($"rejected: {path}: ", line);
+        Assert.Contains(reason, line);
+        Assert.Equal(before, await StatsAsync());
+    }
+
+    private async Task<string> WriteBadExportAsync(string input)
+    {
+        const string Pragma = "PRAGMA defer_foreign_keys=TRUE;\n";
+        switch (input)
+        {
+            case "nested 40,000 deep":
+                var nested = string.Concat(Enumerable.Repeat("replace(", 40_000)) + "'a'" + string.Concat(Enumerable.Repeat(",'a','b')", 40_000));
+                return _temp.WriteFile("deep.sql", Pragma + "CREATE TABLE notes (id INTEGER, body TEXT);\nINSERT INTO notes VALUES(1," + nested + ");\n");
+            case "empty":
+                return _temp.WriteFile("empty.sql", "");
+            case "only a byte-order mark":
+                var bom = Path.Combine(_temp.Directory, "bom.sql");
+                await File.WriteAllBytesAsync(bom, [0xEF, 0xBB, 0xBF]);
+                return bom;
+            case "only comments":
+                return _temp.WriteFile("comments.sql", "-- wrangler d1 export vibesdk\n/* nothing was exported */\n");
+            case "only the PRAGMA":
+                return _temp.WriteFile("pragma.sql", Pragma);
+            case "auth_attempts without attempted_at":
+                return _temp.WriteFile("auth.sql", Pragma + "CREATE TABLE auth_attempts (id INTEGER PRIMARY KEY, identifier TEXT, success INTEGER);\n"
+                    + "INSERT INTO \"auth_attempts\" VALUES(1,'a@example.com',1);\n");
+            case "a sqlite input with a value over the limit":
+                var file = Path.Combine(_temp.Directory, "big-value.sqlite");
+                await using (var source = new SqliteConnection($"Data Source={file};Pooling=False"))
+                {
+                    await source.OpenAsync();
+                    using var cmd = source.CreateCommand();
+                    cmd.CommandText = "CREATE TABLE notes (id INTEGER, body TEXT); INSERT INTO notes VALUES (1, printf('%.4096c', 'x'));";
+                    await cmd.ExecuteNonQueryAsync();
+                }
+
+                return file;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(input), input, null);
+        }
+    }
+
+    /// <summary>What <c>stats</c> prints: the store as the user sees it, to compare before and after.</summary>
+    private async Task<string> StatsAsync()
+    {
+        var (exit, output, error) = await RunAsync("stats", "--store", _temp.StorePath);
+        Assert.True(exit == DashboardCli.Ok, error);
+        return output;
     }
 
     [Fact]
@@ -275,6 +404,9 @@ public sealed class DashboardCliTests : IAsyncLifetime
     public async Task Importing_the_store_into_itself_is_refused_before_anything_is_written()
     {
         await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath);
+        // Closing the store's last pooled connection checkpoints the WAL into the file; another test's clean-up
+        // (ClearAllPools) may do that at any moment, so it is done here, before the bytes are taken.
+        SqliteConnection.ClearAllPools();
         var before = await File.ReadAllBytesAsync(_temp.StorePath);
 
         var (exit, _, error) = await RunAsync("import", _temp.StorePath, "--store", _temp.StorePath);

@@ -119,6 +119,25 @@ public sealed class HostileDumpTests : IAsyncLifetime
         await AssertRejectedAsync(path, 3, "AS SELECT");
         Assert.False(File.Exists(Path.Combine(_store.Directory, "evil.db")));
     }
+
+    [Theory]
+    [InlineData("CREATE VIEW v AS SELECT 1 ATTACH DATABASE 'evil.db' AS e;", "ATTACH is not allowed in the SELECT of view v")]
+    [InlineData("CREATE VIEW v AS SELECT 1 PRAGMA writable_schema=ON;", "PRAGMA is not allowed in the SELECT of view v")]
+    public async Task A_statement_behind_a_views_select_is_rejected_with_its_line_and_the_store_keeps_its_data(string view, string reason)
+    {
+        var good = _store.WriteFile("good.sql", Header + "INSERT INTO notes VALUES(1,'kept');\n");
+        Assert.True((await _store.ImportAsync(good)).Succeeded);
+        var path = _store.WriteFile("view.sql", Header + "INSERT INTO notes VALUES(2,'new');\n" + view + "\n");
+
+        var result = await _store.ImportAsync(path);
+
+        Assert.Equal(nameof(ImportOutcome.Rejected), result.Record.Outcome);
+        Assert.Equal(4, result.Record.ErrorLine);
+        Assert.Contains(reason, result.Record.Error);
+        Assert.Equal(1, await _store.CountAsync("notes"));
+        Assert.Equal("kept", await _store.ScalarAsync("SELECT body FROM notes"));
+        Assert.False(File.Exists(Path.Combine(_store.Directory, "evil.db")));
+    }
     private const string OpsHeader = "PRAGMA defer_foreign_keys=TRUE;\nCREATE TABLE ops_events (id TEXT PRIMARY KEY, occurred_at INTEGER, event_type TEXT, message TEXT);\n";
 
     [Fact]

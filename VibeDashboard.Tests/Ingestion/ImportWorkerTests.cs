@@ -131,6 +131,34 @@ public sealed class ImportWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cut_export_is_held_and_recorded_once_and_the_next_good_export_still_imports()
+    {
+        Drop("vibesdk-full.sql", "a-full.sql");
+        Assert.True(Assert.Single(await SettleAndScanAsync()).Succeeded);
+        // A cron job's export cut right after the first 10 of the 40 auth_attempts rows: a clean end, half the data.
+        var lines = File.ReadAllLines(Fixtures.Wrangler("vibesdk-full.sql"));
+        var firstAuth = Array.FindIndex(lines, l => l.StartsWith("INSERT INTO \"auth_attempts\"", StringComparison.Ordinal));
+        var cut = Path.Combine(_folder, "b-cut.sql");
+        await File.WriteAllTextAsync(cut, string.Join('\n', lines[..(firstAuth + 10)]) + "\n");
+
+        var held = Assert.Single(await SettleAndScanAsync());
+
+        Assert.Equal(nameof(ImportOutcome.Held), held.Record.Outcome);
+        Assert.Contains("auth_attempts would shrink from 40 to 10 rows", held.Record.Error);
+        Assert.Equal(40, await _temp.CountAsync("auth_attempts"));
+        _time.Advance(TimeSpan.FromMinutes(30));
+        Assert.Empty(await _worker.ScanAsync(CancellationToken.None)); // waits for an admin or a newer file
+
+        Drop("vibesdk-full-2.sql", "c-next.sql");
+        var next = Assert.Single(await SettleAndScanAsync());
+
+        Assert.True(next.Succeeded, next.Record.Error);
+        Assert.Equal(80, await _temp.CountAsync("ops_events"));
+        Assert.Equal([nameof(ImportOutcome.Succeeded), nameof(ImportOutcome.Held), nameof(ImportOutcome.Succeeded)],
+            (await _temp.History.ListAsync()).Select(r => r.Outcome).Reverse());
+    }
+
+    [Fact]
     public async Task A_symbolic_link_in_the_folder_is_skipped_and_never_followed()
     {
         var secret = Path.Combine(_temp.Directory, "shadow");

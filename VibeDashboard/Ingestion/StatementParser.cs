@@ -19,6 +19,12 @@ public static class StatementParser
         "REINDEX", "RELEASE", "ROLLBACK", "SAVEPOINT", "SELECT", "UPDATE", "VACUUM", "VALUES", "WITH",
     };
 
+    // The same words less those a SELECT is made of (subqueries, VALUES rows, common table expressions): in a
+    // SELECT the others are never keywords, so bare in a view's body they start a second statement behind the view
+    // (CREATE VIEW v AS SELECT 1 ATTACH DATABASE …). SQLite would take a few of them (ATTACH, PRAGMA, VACUUM…) as
+    // bare column names too; such a name passes here quoted ("pragma") or after a table (t.pragma), not bare.
+    private static readonly HashSet<string> ViewStatementKeywords = new(StatementKeywords.Except(["SELECT", "VALUES", "WITH"]), StringComparer.Ordinal);
+
     public static ExportStatement Parse(SqlStatement statement) => Parse(statement, ExportLimits.Default);
 
     public static ExportStatement Parse(SqlStatement statement, ExportLimits limits)
@@ -236,7 +242,7 @@ public static class StatementParser
             throw lexer.Reject($"view {view} is not AS SELECT …: found '{lexer.Excerpt()}'");
         }
 
-        lexer.SkipToEndBalanced($"the SELECT of view {view}", forbidden: null);
+        lexer.SkipToEndBalanced($"the SELECT of view {view}", ViewStatementKeywords);
         return new IgnoredSchemaStatement(lexer.Line, "view", view);
     }
 
@@ -588,7 +594,7 @@ public static class StatementParser
         /// Skips the rest of the statement as one expression or query that is never run: quotes closed,
         /// parentheses balanced, no ';' (a second statement) and none of the <paramref name="forbidden"/> words.
         /// </summary>
-        public void SkipToEndBalanced(string what, HashSet<string>? forbidden)
+        public void SkipToEndBalanced(string what, HashSet<string> forbidden)
         {
             var depth = 0;
             var empty = true;
@@ -598,8 +604,10 @@ public static class StatementParser
                 var c = _text[_pos];
                 if (IsWordStart(c))
                 {
+                    // After a '.' a word is a column of a table (t.pragma), a name whatever it spells.
+                    var qualified = _pos > 0 && _text[_pos - 1] == '.';
                     var word = ReadWord()!;
-                    if (forbidden is not null && Ascii.IsValid(word) && forbidden.Contains(word.ToUpperInvariant()))
+                    if (!qualified && Ascii.IsValid(word) && forbidden.Contains(word.ToUpperInvariant()))
                     {
                         throw Reject($"{word} is not allowed in {what}");
                     }
