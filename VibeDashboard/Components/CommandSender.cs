@@ -27,8 +27,17 @@ public sealed class CommandSender(ICommandPipeline pipeline, AuthenticationState
         return DashboardPrincipal.ActorOf(state.User, client.ClientIp, client.UserAgent);
     }
 
-    public async Task<CommandResult<TResult>> SendAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default) =>
-        await pipeline.SendAsync(command, await ActorAsync(), cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="command"/> off the circuit's thread: Microsoft.Data.Sqlite runs its "async" calls
+    /// synchronously, and a write waits for the store's write lock, which an import holds for its whole transaction
+    /// (up to <c>Storage:BusyTimeoutMs</c>). On the circuit that wait would freeze the page; off it, the page keeps
+    /// rendering (its live numbers, its "sending" state) and the result comes back through the renderer as usual.
+    /// </summary>
+    public async Task<CommandResult<TResult>> SendAsync<TResult>(ICommand<TResult> command, CancellationToken cancellationToken = default)
+    {
+        var actor = await ActorAsync();
+        return await Task.Run(() => pipeline.SendAsync(command, actor, cancellationToken), CancellationToken.None);
+    }
 
     /// <summary>The circuit principal's role now (null when signed out); pages use it only to hide what the role cannot do.</summary>
     public async Task<DashboardRole?> RoleAsync()
