@@ -11,7 +11,7 @@ using VibeDashboard.Tests.Infrastructure;
 
 namespace VibeDashboard.Tests.Hubs;
 
-/// <summary>The push path on the real host: an import lands, the hub delivers a snapshot that counts it.</summary>
+/// <summary>The push path on the real host: an import lands, the hub delivers a snapshot that counts it to the <c>snapshot</c> topic.</summary>
 public sealed class MetricsHubTests : IAsyncLifetime
 {
     private readonly DashboardAppFactory _app = new(new Dictionary<string, string?> { ["Aggregation:TickMs"] = "100", ["Aggregation:ThrottleMs"] = "50" });
@@ -36,16 +36,18 @@ public sealed class MetricsHubTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_client_gets_the_current_snapshot_on_connect_and_a_new_one_after_an_import()
+    public async Task A_client_subscribed_to_the_snapshot_gets_the_current_one_and_a_new_one_after_an_import()
     {
-        var server = _app.Server;
         var received = Channel.CreateUnbounded<Snapshot>();
         await using var connection = await _app.CreateHubConnectionAsAsync(VibeDashboard.Operations.Access.DashboardRole.Viewer, MetricsHub.Path);
         connection.On<Snapshot>(nameof(IMetricsClient.Snapshot), s => received.Writer.TryWrite(s));
         await connection.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var first = await received.Reader.ReadAsync(timeout.Token);
+        var state = Assert.Single(await connection.InvokeAsync<IReadOnlyList<TopicMessage>>(nameof(MetricsHub.Subscribe), new[] { HubTopics.Snapshot }, timeout.Token));
+        Assert.Equal((HubTopics.Snapshot, true), (state.Topic, state.Full));
+        var first = state.Snapshot!;
+        Assert.Equal(first.Version, state.Version);
         var importer = _app.Services.GetRequiredService<Importer>();
         Assert.True((await importer.ImportFileAsync(Dump(7), timeout.Token)).Succeeded);
 

@@ -10,7 +10,10 @@ using VibeDashboard.Tests.Operations.Rollouts;
 
 namespace VibeDashboard.Tests.Hubs;
 
-/// <summary>The hub's rollout path on the real host: the current rollouts on request, then each change as it commits.</summary>
+/// <summary>
+/// The hub's <c>rollouts</c> topic on the real host: the current rollouts as the subscription's state, then each
+/// change as it commits; a draft is not current, and one that is aborted leaves (its id in <c>removedRollouts</c>).
+/// </summary>
 public sealed class RolloutHubTests : IAsyncLifetime
 {
     private static readonly Actor Admin = new("ada@example.com", ActorKind.User, DashboardRole.Admin);
@@ -22,7 +25,7 @@ public sealed class RolloutHubTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task A_client_reads_the_current_rollouts_and_then_receives_each_change_with_its_own_method()
+    public async Task A_subscriber_starts_from_the_current_rollouts_and_then_receives_each_change()
     {
         var pipeline = _app.Services.GetRequiredService<ICommandPipeline>();
         var started = await SendAsync(pipeline, new CreateRolloutCommand(RolloutHarness.Definition()));
@@ -30,43 +33,53 @@ public sealed class RolloutHubTests : IAsyncLifetime
         // A draft has exposed nothing: it is not current.
         await SendAsync(pipeline, new CreateRolloutCommand(RolloutHarness.Definition() with { Name = "vibesdk 2026.12 hotfix" }));
 
-        var pushed = Channel.CreateUnbounded<RolloutSummary>();
+        var pushed = Channel.CreateUnbounded<TopicMessage>();
         await using var connection = await _app.CreateHubConnectionAsAsync(DashboardRole.Viewer, MetricsHub.Path);
-        connection.On<RolloutSummary>(nameof(IMetricsClient.Rollout), r => pushed.Writer.TryWrite(r));
+        connection.On<TopicMessage>(nameof(IMetricsClient.Changed), m => pushed.Writer.TryWrite(m));
         await connection.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var current = Assert.Single(await connection.InvokeAsync<IReadOnlyList<RolloutSummary>>(nameof(MetricsHub.Rollouts), timeout.Token));
+        var state = Assert.Single(await connection.InvokeAsync<IReadOnlyList<TopicMessage>>(nameof(MetricsHub.Subscribe), new[] { HubTopics.Rollouts }, timeout.Token));
+        var current = Assert.Single(state.Rollouts!);
         Assert.Equal(("ro-1", "vibesdk 2026.12", "2026.12.1", RolloutState.Running), (current.Id, current.Name, current.Release, current.State));
         Assert.Equal((0, 2, "wave 1 (internal)"), (current.CurrentWave, current.Waves, current.WaveLabel));
         Assert.Equal(["internal"], current.EnabledTiers);
         Assert.Null(current.PausedBecause);
 
-        // No expected version: the check loop may have applied a round since.
+        // No expected version: the check loop may have applied a round since (and sent it: follow the versions).
         await SendAsync(pipeline, new RolloutControlCommand("ro-1", new RolloutInput.Pause("a provider incident is open")));
+        var held = state.Version;
         RolloutSummary received;
         do
         {
-            received = await pushed.Reader.ReadAsync(timeout.Token);
+            var change = await pushed.Reader.ReadAsync(timeout.Token);
+            Assert.Equal((held, held + 1), (change.Previous, change.Version));
+            held = change.Version;
+            received = Assert.Single(change.Rollouts!);
         }
-        while (received.Id != "ro-1" || received.State != RolloutState.Paused);
+        while (received.State != RolloutState.Paused);
 
+        Assert.Equal("ro-1", received.Id);
         Assert.Equal("a provider incident is open", received.PausedBecause);
         Assert.Equal("paused: a provider incident is open", received.LastLine);
         Assert.Equal(["internal"], received.EnabledTiers);
         Assert.True(received.Version > current.Version);
 
-        // A new rollout appears without anyone asking, drafts too (a client filters by state).
+        // Aborted, it is history: only its id comes. The draft created meanwhile sent nothing.
         await SendAsync(pipeline, new CreateRolloutCommand(RolloutHarness.Definition() with { Name = "vibesdk 2027.01" }));
+        await SendAsync(pipeline, new RolloutControlCommand("ro-1", new RolloutInput.Abort("the provider is still down")) { Reason = "the provider is still down" });
+        TopicMessage removed;
         do
         {
-            received = await pushed.Reader.ReadAsync(timeout.Token);
+            removed = await pushed.Reader.ReadAsync(timeout.Token);
+            Assert.Equal((held, held + 1), (removed.Previous, removed.Version));
+            held = removed.Version;
         }
-        while (received.Id != "ro-3");
+        while (removed.RemovedRollouts is null);
 
-        Assert.Equal((RolloutState.Draft, "vibesdk 2027.01"), (received.State, received.Name));
-        Assert.Empty(received.EnabledTiers);
-        Assert.Equal(["ro-1"], (await connection.InvokeAsync<IReadOnlyList<RolloutSummary>>(nameof(MetricsHub.Rollouts), timeout.Token)).Select(r => r.Id));
+        Assert.Null(removed.Rollouts);
+        Assert.Equal(["ro-1"], removed.RemovedRollouts);
+        Assert.Empty(await connection.InvokeAsync<IReadOnlyList<RolloutSummary>>(nameof(MetricsHub.Rollouts), timeout.Token));
     }
 
     private static async Task<RolloutView> SendAsync(ICommandPipeline pipeline, RolloutCommand command)

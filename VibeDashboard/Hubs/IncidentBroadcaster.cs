@@ -1,22 +1,20 @@
-using Microsoft.AspNetCore.SignalR;
 using VibeDashboard.Operations.Incidents;
 
 namespace VibeDashboard.Hubs;
 
 /// <summary>
-/// Sends each changed incident to every hub client (<see cref="IMetricsClient.Incident"/>), once per version. The
-/// board's signal carries no data: on each, the incidents are read and those whose version moved are sent.
+/// Hands the open incidents to the <see cref="TopicBook"/> on each change (opened, acted on, its signal cleared,
+/// closed), which sends the <c>incidents</c> and <c>wall</c> topics what moved. The board's signal carries no data:
+/// on each, the open incidents are read again.
 /// </summary>
-public sealed class IncidentBroadcaster(IIncidentBoard board, IHubContext<MetricsHub, IMetricsClient> hub, ILogger<IncidentBroadcaster> logger) : BackgroundService
+public sealed class IncidentBroadcaster(IIncidentBoard board, TopicBook book, ILogger<IncidentBroadcaster> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<long, long> _sent = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = board.Subscribe(() => SendAsync(stoppingToken));
-        // What exists at start is the baseline: clients read it with OpenIncidents, not as a burst of pushes.
-        await SendAsync(stoppingToken, baseline: true);
+        using var subscription = board.Subscribe(() => PublishAsync(stoppingToken));
+        await PublishAsync(stoppingToken);
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);
@@ -26,7 +24,7 @@ public sealed class IncidentBroadcaster(IIncidentBoard board, IHubContext<Metric
         }
     }
 
-    private async Task SendAsync(CancellationToken cancellationToken, bool baseline = false)
+    private async Task PublishAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -39,20 +37,8 @@ public sealed class IncidentBroadcaster(IIncidentBoard board, IHubContext<Metric
 
         try
         {
-            var incidents = await board.ListAsync(new IncidentQuery(IncidentListStatus.All), cancellationToken);
-            foreach (var incident in incidents.OrderBy(i => i.Number))
-            {
-                if (_sent.TryGetValue(incident.Number, out var version) && version == incident.Version)
-                {
-                    continue;
-                }
-
-                _sent[incident.Number] = incident.Version;
-                if (!baseline)
-                {
-                    await hub.Clients.All.Incident(incident);
-                }
-            }
+            // One reader at a time: a list read before a change must not be published after the one read after it.
+            book.PublishIncidents(await board.ListAsync(new IncidentQuery(IncidentListStatus.Open), cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

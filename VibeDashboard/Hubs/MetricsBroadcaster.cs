@@ -1,17 +1,17 @@
-using Microsoft.AspNetCore.SignalR;
 using VibeDashboard.Aggregation;
 
 namespace VibeDashboard.Hubs;
 
-/// <summary>Subscribes to the same change feed as the pages and sends each new snapshot to every hub client, once.</summary>
-public sealed class MetricsBroadcaster(IMetricsFeed feed, IHubContext<MetricsHub, IMetricsClient> hub, ILogger<MetricsBroadcaster> logger) : BackgroundService
+/// <summary>
+/// Subscribes to the same change feed as the pages and hands each new snapshot, with each SLO's alert state and the
+/// transition that set it, to the <see cref="TopicBook"/>, which sends what changed to each topic's subscribers.
+/// </summary>
+public sealed class MetricsBroadcaster(IMetricsFeed feed, TopicBook book, ILogger<MetricsBroadcaster> logger) : BackgroundService
 {
-    private long _sentVersion;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = feed.Subscribe(() => SendAsync(stoppingToken));
-        await SendAsync(stoppingToken);
+        using var subscription = feed.Subscribe(Publish);
+        await Publish();
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);
@@ -21,22 +21,27 @@ public sealed class MetricsBroadcaster(IMetricsFeed feed, IHubContext<MetricsHub
         }
     }
 
-    private async Task SendAsync(CancellationToken cancellationToken)
+    private Task Publish()
     {
         var snapshot = feed.Current;
-        // Signals may merge or repeat (signal, then pull): send a version once.
-        if (snapshot.Version == 0 || Interlocked.Exchange(ref _sentVersion, snapshot.Version) == snapshot.Version)
+        // Signals may merge or repeat (signal, then pull): the book publishes a version once.
+        if (snapshot.Version == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         try
         {
-            await hub.Clients.All.Snapshot(snapshot);
+            var alerts = snapshot.Slos.Select(s => feed.AlertHistory(s.Key) is [var last, ..]
+                ? new SloAlert(s.Key, s.Name, s.Alert, last.At, last.Reason)
+                : new SloAlert(s.Key, s.Name, s.Alert, null, null)).ToList();
+            book.Publish(snapshot, alerts);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             logger.LogWarning(e, "Broadcasting snapshot {Version} failed", snapshot.Version);
         }
+
+        return Task.CompletedTask;
     }
 }

@@ -1,10 +1,9 @@
-using Microsoft.AspNetCore.SignalR;
 using VibeDashboard.Operations.Rollouts;
 
 namespace VibeDashboard.Hubs;
 
 /// <summary>
-/// A rollout as the hub sends it (<see cref="IMetricsClient.Rollout"/>, <see cref="MetricsHub.Rollouts"/>): enough
+/// A rollout as the hub sends it (the <c>rollouts</c> and <c>wall</c> topics, <see cref="MetricsHub.Rollouts"/>): enough
 /// for a wall display or a script — the state, the wave, the tiers that have the release, why it is paused, the
 /// last line of its timeline — without the definition and every check. <see cref="CurrentWave"/> is 0-based, as
 /// the API's <c>currentWave</c>; <see cref="Version"/> is what a control's <c>expectedVersion</c> names.
@@ -42,20 +41,18 @@ public sealed record RolloutSummary(
 }
 
 /// <summary>
-/// Sends each changed rollout to every hub client (<see cref="IMetricsClient.Rollout"/>), once per version: a
-/// control, a round that moved a streak or a clock, a new draft. The board's signal carries no data: on each, the
-/// rollouts are read and those whose version moved are sent.
+/// Hands the current rollouts to the <see cref="TopicBook"/> on each change (a control, a round that moved a streak
+/// or a clock, a completion), which sends the <c>rollouts</c> and <c>wall</c> topics what moved. The board's signal
+/// carries no data: on each, the rollouts are read again.
 /// </summary>
-public sealed class RolloutBroadcaster(IRolloutBoard board, IHubContext<MetricsHub, IMetricsClient> hub, ILogger<RolloutBroadcaster> logger) : BackgroundService
+public sealed class RolloutBroadcaster(IRolloutBoard board, TopicBook book, ILogger<RolloutBroadcaster> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = board.Subscribe(() => SendAsync(stoppingToken));
-        // What exists at start is the baseline: clients read it with Rollouts, not as a burst of pushes.
-        await SendAsync(stoppingToken, baseline: true);
+        using var subscription = board.Subscribe(() => PublishAsync(stoppingToken));
+        await PublishAsync(stoppingToken);
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);
@@ -65,7 +62,7 @@ public sealed class RolloutBroadcaster(IRolloutBoard board, IHubContext<MetricsH
         }
     }
 
-    private async Task SendAsync(CancellationToken cancellationToken, bool baseline = false)
+    private async Task PublishAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -78,21 +75,9 @@ public sealed class RolloutBroadcaster(IRolloutBoard board, IHubContext<MetricsH
 
         try
         {
-            var rollouts = await board.ListAsync(cancellationToken);
-            // The board lists newest first; send in the order they were created, as the incidents are.
-            foreach (var rollout in rollouts.Reverse())
-            {
-                if (_sent.TryGetValue(rollout.Id, out var version) && version == rollout.Version)
-                {
-                    continue;
-                }
-
-                _sent[rollout.Id] = rollout.Version;
-                if (!baseline)
-                {
-                    await hub.Clients.All.Rollout(RolloutSummary.Of(rollout));
-                }
-            }
+            // One reader at a time: a list read before a change must not be published after the one read after it.
+            var current = (await board.ListAsync(cancellationToken)).Where(r => RolloutSummary.IsCurrent(r.Status.State)).Select(RolloutSummary.Of).ToList();
+            book.PublishRollouts(current);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
