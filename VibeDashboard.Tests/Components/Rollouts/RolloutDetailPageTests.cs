@@ -397,7 +397,9 @@ public sealed class RolloutDetailPageTests : RolloutPageTest
         Assert.Equal(["internal", "pro"], buttons.Select(b => b.GetAttribute("data-tier")));
         page.Find("[data-testid=demo-fault-inject][data-tier=pro]").Click();
 
-        var sent = Assert.Single(Pipeline.SentOf<VibeDashboard.Operations.Demo.InjectDemoFaultCommand>());
+        // Pages send commands off the circuit's thread (CommandSender): the command arrives a moment after the click.
+        page.WaitForAssertion(() => Assert.Single(Pipeline.SentOf<VibeDashboard.Operations.Demo.InjectDemoFaultCommand>()));
+        var sent = Pipeline.SentOf<VibeDashboard.Operations.Demo.InjectDemoFaultCommand>().Single();
         Assert.Equal(("pro", TimeSpan.FromMinutes(10)), (sent.Tier, sent.Duration));
         page.WaitForAssertion(() => Assert.Contains("pro's generations are failing until", page.Find("[data-testid=demo-fault-active]").TextContent));
         Assert.Single(page.FindAll("[data-testid=demo-fault-end]"));
