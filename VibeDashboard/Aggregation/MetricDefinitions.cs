@@ -79,19 +79,12 @@ internal readonly record struct MetricReading(double? Value, long Count)
 /// <param name="PercentileFamily">The family whose histogram holds the samples (percentiles over the span), or null.</param>
 /// <param name="PercentileScale">Histogram values ÷ this = the metric's unit (µs → ms: 1000).</param>
 /// <param name="Tiered">False for metrics of VibeSDK tables (no policy tier): only the all-tiers slice exists.</param>
-/// <param name="Additive">
-/// True when a longer span's value follows from its buckets' points: Σ count, and value = Σ(value·count) ÷ Σ count
-/// (ratios, means, cost per generation) or Σ value (<see cref="Summed"/>). Rates per preview hour are not: a point
-/// does not carry its preview hours.
-/// </param>
 internal sealed record MetricDefinition(
     string Key,
     Func<SpanSums, MetricReading> Read,
     int? PercentileFamily = null,
     double PercentileScale = 1,
-    bool Tiered = true,
-    bool Additive = true,
-    bool Summed = false);
+    bool Tiered = true);
 
 /// <summary>Every metric with a per-span definition, in the snapshot's order.</summary>
 internal static class MetricDefinitions
@@ -108,16 +101,16 @@ internal static class MetricDefinitions
         // Only a deployment_completed with a duration is a latency sample (field 3); every one is a successful start (field 0).
         new(MetricKeys.PreviewStartupLatencyMs, s => MetricReading.Ratio(s[Preview, 2], s[Preview, 3]), Preview, 1000),
         new(ExtraMetricKeys.PreviewStartupFailureRate, s => MetricReading.Ratio(s[Preview, 1], s[Preview, 0] + s[Preview, 1])),
-        new(MetricKeys.CrashRestartRate, s => MetricReading.Per(s[Sandbox, 0] + s[Sandbox, 1], s.PreviewHours, s[Sandbox, 0] + s[Sandbox, 1]), Additive: false),
+        new(MetricKeys.CrashRestartRate, s => MetricReading.Per(s[Sandbox, 0] + s[Sandbox, 1], s.PreviewHours, s[Sandbox, 0] + s[Sandbox, 1])),
         new(MetricKeys.Availability, s => MetricReading.Ratio(s[Probe, 0], s[Probe, 1])),
         new(MetricKeys.D1QueryLatencyMs, s => MetricReading.Ratio(s[D1, 1], s[D1, 0]), D1, 1000),
         new(MetricKeys.MigrationErrorRate, s => MetricReading.Ratio(s[Migration, 1], s[Migration, 0] + s[Migration, 1])),
-        new(MetricKeys.ArtifactGrowth, s => MetricReading.Total(s[Artifact, 0], s[Artifact, 1]), Summed: true),
+        new(MetricKeys.ArtifactGrowth, s => MetricReading.Total(s[Artifact, 0], s[Artifact, 1])),
         new(MetricKeys.ProviderCostPerGenerationUsd, s => MetricReading.Per(s[Llm, 2], s[Completion, 2], s[Completion, 2])),
-        new(MetricKeys.RuntimeCostPerPreviewHourUsd, s => MetricReading.Per(s[Sandbox, 3], s.PreviewHours, s[Sandbox, 4]), Additive: false),
-        new(MetricKeys.RateLimitBreaches, s => MetricReading.Total(s[RateLimit, 0], s[RateLimit, 0]), Summed: true),
+        new(MetricKeys.RuntimeCostPerPreviewHourUsd, s => MetricReading.Per(s[Sandbox, 3], s.PreviewHours, s[Sandbox, 4])),
+        new(MetricKeys.RateLimitBreaches, s => MetricReading.Total(s[RateLimit, 0], s[RateLimit, 0])),
         new(MetricKeys.ProviderErrorRate, s => MetricReading.Ratio(s[Llm, 1], s[Llm, 0])),
-        new(ExtraMetricKeys.AppsCreated, s => new MetricReading(s.AppsAvailable ? s[Artifact, 2] : null, (long)s[Artifact, 2]), Tiered: false, Summed: true),
+        new(ExtraMetricKeys.AppsCreated, s => new MetricReading(s.AppsAvailable ? s[Artifact, 2] : null, (long)s[Artifact, 2]), Tiered: false),
         new(MetricKeys.AuthFailureRate, s => MetricReading.Ratio(s[Auth, 1], s[Auth, 0]), Tiered: false),
     ];
 
