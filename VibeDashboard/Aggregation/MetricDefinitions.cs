@@ -1,3 +1,5 @@
+using static VibeDashboard.Aggregation.MetricFamily;
+
 namespace VibeDashboard.Aggregation;
 
 /// <summary>
@@ -35,7 +37,7 @@ internal static class MetricFamily
 /// </summary>
 internal sealed class SpanSums
 {
-    private readonly double[]?[] _families = new double[]?[MetricFamily.SloBase];
+    private readonly double[]?[] _families = new double[]?[SloBase];
 
     /// <summary>A counter of the span (0 when the family has no rollup in this tier or no bucket there).</summary>
     public double this[int family, int field] => _families[family] is { } sums ? sums[field] : 0;
@@ -47,15 +49,9 @@ internal sealed class SpanSums
     public bool AppsAvailable { get; set; } = true;
 
     /// <summary>Preview time in the span (docs/metrics.md, Preview time): closed stretches clipped to it plus running ones up to now.</summary>
-    public double PreviewHours => (this[MetricFamily.Sandbox, MetricFamily.ClosedPreviewMs] + RunningPreviewMs) / Rollup.HourMs;
+    public double PreviewHours => (this[Sandbox, ClosedPreviewMs] + RunningPreviewMs) / Rollup.HourMs;
 
     public void Set(int family, double[]? sums) => _families[family] = sums;
-
-    public void Clear()
-    {
-        Array.Clear(_families);
-        RunningPreviewMs = 0;
-    }
 }
 
 /// <summary>A metric's value and the number of events it was computed from, over one span.</summary>
@@ -89,10 +85,6 @@ internal sealed record MetricDefinition(
 /// <summary>Every metric with a per-span definition, in the snapshot's order.</summary>
 internal static class MetricDefinitions
 {
-    private const int Completion = MetricFamily.Completion, Ttd = MetricFamily.Ttd, Fix = MetricFamily.Fix, Preview = MetricFamily.Preview,
-        Sandbox = MetricFamily.Sandbox, Probe = MetricFamily.Probe, D1 = MetricFamily.D1, Migration = MetricFamily.Migration,
-        Artifact = MetricFamily.Artifact, Llm = MetricFamily.Llm, RateLimit = MetricFamily.RateLimit, Auth = MetricFamily.Auth;
-
     public static readonly IReadOnlyList<MetricDefinition> All =
     [
         new(MetricKeys.CompletionSuccessRate, s => MetricReading.Ratio(s[Completion, 0], s[Completion, 0] + s[Completion, 1])),

@@ -470,7 +470,7 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         lock (_lock)
         {
             var index = _slos.ToList().FindIndex(s => s.Key == sloKey);
-            return index < 0 ? [] : Aggregation.SloSeries.Points(_engine, index, range.Step() >= TimeSpan.FromHours(1), RangeStart(range, _engine.NowMs));
+            return index < 0 ? [] : SloPoints.Of(_engine, index, range.Step() >= TimeSpan.FromHours(1), RangeStart(range, _engine.NowMs));
         }
     }
 

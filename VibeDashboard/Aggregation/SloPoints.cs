@@ -2,7 +2,7 @@ namespace VibeDashboard.Aggregation;
 
 /// <summary>
 /// An SLO's numbers from its good and total events over a span, defined once: the snapshot (<see cref="SloEvaluator"/>)
-/// reads them over its windows, the SLO charts (<see cref="SloSeries"/>) over each bucket and over the SLO window
+/// reads them over its windows, the SLO charts (<see cref="SloPoints"/>) over each bucket and over the SLO window
 /// ending at each point.
 /// </summary>
 internal static class SloFormulas
@@ -25,9 +25,9 @@ internal static class SloFormulas
 /// snapshot's). The window reaches back only as far as the hours the aggregator holds (30 days and the current hour):
 /// the early points of a 30-day chart count less history.
 /// </summary>
-internal static class SloSeries
+internal static class SloPoints
 {
-    public static IReadOnlyList<SloPoint> Points(MetricEngine engine, int index, bool hourly, long fromMs)
+    public static IReadOnlyList<SloPoint> Of(MetricEngine engine, int index, bool hourly, long fromMs)
     {
         var slo = engine.Slos[index];
         var points = engine.SloBuckets(index, hourly, fromMs);
