@@ -171,20 +171,11 @@ public sealed class MetricTruthTests(MetricTruthTests.Fixture fixture) : IClassF
         Percentiles(Metric(MetricKeys.D1QueryLatencyMs, window, tier), string.Format(CultureInfo.InvariantCulture, Durations, "d1_query"), args);
 
         // Time to deployable: per app, first deploy minus first generation_started, in the window of the deploy.
-        Percentiles(Metric(MetricKeys.TimeToDeployableMs, window, tier), """
-            WITH s AS (SELECT app_id, MIN(occurred_at) AS start, policy_tier FROM ops_events WHERE event_type = 'generation_started' AND occurred_at <= @end GROUP BY app_id),
-                 d AS (SELECT app_id, MIN(occurred_at) AS deploy FROM ops_events WHERE event_type IN ('deployment_completed', 'cloudflare_deployment_completed') AND occurred_at <= @end GROUP BY app_id)
-            SELECT d.deploy - s.start FROM s JOIN d USING (app_id)
-            WHERE d.deploy >= s.start AND d.deploy >= @start AND d.deploy <= @end AND (@tier IS NULL OR s.policy_tier = @tier)
-            """, args);
+        var samples = new { start, end, tier, ownTiers = TruthSql.NoOwnTiers };
+        Percentiles(Metric(MetricKeys.TimeToDeployableMs, window, tier), $"SELECT v FROM ({TruthSql.TimeToDeployableSamples}) WHERE at >= @start AND at <= @end", samples);
 
         // Fix loops: per app generated in the window, its fix events so far.
-        Percentiles(Metric(MetricKeys.FixLoopCount, window, tier), """
-            WITH s AS (SELECT app_id, MIN(occurred_at) AS start, policy_tier FROM ops_events WHERE event_type = 'generation_started' AND occurred_at <= @end GROUP BY app_id)
-            SELECT (SELECT COUNT(*) FROM ops_events f WHERE f.app_id = s.app_id AND f.occurred_at <= @end
-                    AND f.event_type IN ('runtime_error_found', 'code_fix_edits', 'deterministic_code_fix_started'))
-            FROM s WHERE s.start >= @start AND s.start <= @end AND (@tier IS NULL OR s.policy_tier = @tier)
-            """, args);
+        Percentiles(Metric(MetricKeys.FixLoopCount, window, tier), $"SELECT v FROM ({TruthSql.FixLoopSamples}) WHERE at >= @start AND at <= @end", samples);
     }
 
     [Theory, MemberData(nameof(Cases))]

@@ -1,4 +1,5 @@
 using VibeDashboard.Configuration;
+using static VibeDashboard.Aggregation.MetricFamily;
 
 namespace VibeDashboard.Aggregation;
 
@@ -10,24 +11,6 @@ namespace VibeDashboard.Aggregation;
 /// </summary>
 internal sealed class MetricEngine
 {
-    // Families and their counter fields. Each family has one rollup per tier ("" = all tiers).
-    private const int Completion = 0; // good, bad, generations started
-    private const int Ttd = 1;        // samples, sum ms (+ histogram of µs)
-    private const int Fix = 2;        // apps, fix events (+ histogram of fixes per app)
-    private const int Preview = 3;    // completed, failed, sum ms, samples with a duration (+ histogram of µs)
-    private const int Sandbox = 4;    // crashes, restarts, closed preview ms, runtime cost, runtime_usage events
-    private const int Probe = 5;      // ok, total
-    private const int D1 = 6;         // queries, sum ms (+ histogram of µs)
-    private const int Migration = 7;  // applied, failed
-    private const int Artifact = 8;   // bytes, artifact_stored events, new apps rows
-    private const int Llm = 9;        // calls, errors, cost
-    private const int RateLimit = 10; // breaches
-    private const int Auth = 11;      // attempts, failures
-    private const int SloBase = 12;   // one family per SLO: good, total
-
-    private static readonly (int Fields, bool Histogram)[] Shapes =
-        [(3, false), (2, true), (2, true), (4, true), (5, false), (2, false), (2, true), (2, false), (3, false), (3, false), (1, false), (2, false)];
-
     private readonly IReadOnlyList<SloDefinition> _slos;
     private readonly Dictionary<(int Family, string Tier), Rollup> _rollups = [];
     private readonly Dictionary<(int Family, string Tier), Percentiles[]> _percentiles = [];
@@ -728,7 +711,7 @@ internal sealed class MetricEngine
                 : result.TryGetValue(open.Tier, out var known) ? known : result[open.Tier] = new double[Windows.All.Count];
             for (var w = 0; w < starts.Length; w++)
             {
-                var ms = _now - Math.Max(start, starts[w]);
+                var ms = RunningOverlap(start, starts[w], _now);
                 all[w] += ms;
                 if (own is not null)
                 {
@@ -774,46 +757,52 @@ internal sealed class MetricEngine
         }
     }
 
+    /// <summary>
+    /// Every metric × window × tier, each from its one definition (<see cref="MetricDefinitions"/>) over the window's
+    /// running sums, plus the two window-only metrics (auth_failure_anomaly, migration_drift).
+    /// </summary>
     public IReadOnlyList<MetricValue> Metrics()
     {
         var result = new List<MetricValue>(1024);
         var running = RunningMs();
+        var rollups = new Rollup?[SloBase];
+        var span = new SpanSums { AppsAvailable = AppsAvailable };
         foreach (var tier in _tiers.Prepend(""))
         {
             var runningMs = running.GetValueOrDefault(tier);
             var t = tier.Length == 0 ? null : tier;
+            for (var f = 0; f < SloBase; f++)
+            {
+                rollups[f] = _rollups.GetValueOrDefault((f, tier));
+            }
+
             for (var w = 0; w < Windows.All.Count; w++)
             {
                 var window = Windows.All[w].Name;
-                var start = Rollup.WindowStart(w, _now);
-                double S(int family, int field) => _rollups.TryGetValue((family, tier), out var r) ? r.Sum(w, field) : 0;
+                for (var f = 0; f < SloBase; f++)
+                {
+                    span.Set(f, rollups[f]?.WindowSums(w));
+                }
 
-                var good = S(Completion, 0);
-                var bad = S(Completion, 1);
-                result.Add(Ratio(MetricKeys.CompletionSuccessRate, window, t, good, good + bad));
+                span.RunningPreviewMs = runningMs?[w] ?? 0;
+                foreach (var definition in MetricDefinitions.All)
+                {
+                    if (!definition.Tiered && t is not null)
+                    {
+                        continue;
+                    }
 
-                result.Add(Latency(MetricKeys.TimeToDeployableMs, window, t, tier, Ttd, w, S(Ttd, 0), S(Ttd, 1), 1000));
-                result.Add(Latency(MetricKeys.FixLoopCount, window, t, tier, Fix, w, S(Fix, 0), S(Fix, 1), 1));
-                result.Add(Latency(MetricKeys.PreviewStartupLatencyMs, window, t, tier, Preview, w, S(Preview, 3), S(Preview, 2), 1000));
-                result.Add(Ratio(ExtraMetricKeys.PreviewStartupFailureRate, window, t, S(Preview, 1), S(Preview, 0) + S(Preview, 1)));
-
-                var previewHours = (S(Sandbox, 2) + (runningMs?[w] ?? 0)) / Rollup.HourMs;
-                var crashes = S(Sandbox, 0) + S(Sandbox, 1);
-                result.Add(Per(MetricKeys.CrashRestartRate, window, t, crashes, previewHours, (long)crashes));
-                result.Add(Ratio(MetricKeys.Availability, window, t, S(Probe, 0), S(Probe, 1)));
-                result.Add(Latency(MetricKeys.D1QueryLatencyMs, window, t, tier, D1, w, S(D1, 0), S(D1, 1), 1000));
-                result.Add(Ratio(MetricKeys.MigrationErrorRate, window, t, S(Migration, 1), S(Migration, 0) + S(Migration, 1)));
-                result.Add(new MetricValue(MetricKeys.ArtifactGrowth, window, t, S(Artifact, 0), (long)S(Artifact, 1), null, null, null));
-                result.Add(Per(MetricKeys.ProviderCostPerGenerationUsd, window, t, S(Llm, 2), S(Completion, 2), (long)S(Completion, 2)));
-                result.Add(Per(MetricKeys.RuntimeCostPerPreviewHourUsd, window, t, S(Sandbox, 3), previewHours, (long)S(Sandbox, 4)));
-                result.Add(new MetricValue(MetricKeys.RateLimitBreaches, window, t, S(RateLimit, 0), (long)S(RateLimit, 0), null, null, null));
-                result.Add(Ratio(MetricKeys.ProviderErrorRate, window, t, S(Llm, 1), S(Llm, 0)));
+                    var (value, count) = definition.Read(span);
+                    var p = definition.PercentileFamily is { } family && count > 0 && rollups[family] is { } rollup
+                        ? WindowPercentiles(rollup, family, tier, w, definition.PercentileScale)
+                        : null;
+                    result.Add(new MetricValue(definition.Key, window, t, value, count, p?.P50, p?.P95, p?.P99));
+                }
 
                 if (t is null)
                 {
-                    result.Add(new MetricValue(ExtraMetricKeys.AppsCreated, window, null, AppsAvailable ? S(Artifact, 2) : null, (long)S(Artifact, 2), null, null, null));
-                    result.Add(Ratio(MetricKeys.AuthFailureRate, window, null, S(Auth, 1), S(Auth, 0)));
-                    result.Add(AuthAnomaly(window, w, start, S(Auth, 1)));
+                    var start = Rollup.WindowStart(w, _now);
+                    result.Add(AuthAnomaly(window, w, start, span[Auth, 1]));
                     result.Add(Drift(window, start));
                 }
             }
@@ -835,27 +824,16 @@ internal sealed class MetricEngine
     /// <summary>The per-provider and per-(provider, model) llm_call rows of every window (docs/metrics.md).</summary>
     public IReadOnlyList<ProviderValue> ProviderValues() => _providers.Values();
 
-    private static MetricValue Ratio(string key, string window, string? tier, double numerator, double denominator) =>
-        new(key, window, tier, denominator > 0 ? numerator / denominator : null, (long)denominator, null, null, null);
-
-    private static MetricValue Per(string key, string window, string? tier, double numerator, double denominator, long count) =>
-        new(key, window, tier, denominator > 0 ? numerator / denominator : null, count, null, null, null);
-
-    private MetricValue Latency(string key, string window, string? t, string tier, int family, int w, double n, double sum, double scale)
+    // A window's percentiles change only when its rollup did: cached per family, tier and window.
+    private Percentiles WindowPercentiles(Rollup rollup, int family, string tier, int w, double scale)
     {
-        if (n <= 0 || !_rollups.TryGetValue((family, tier), out var rollup))
-        {
-            return new MetricValue(key, window, t, null, 0, null, null, null);
-        }
-
         var cache = _percentiles.TryGetValue((family, tier), out var c) ? c : _percentiles[(family, tier)] = new Percentiles[Windows.All.Count];
         if (rollup.Dirty || cache[w] is null)
         {
             cache[w] = Percentiles.Of(rollup.Histogram(w)!, scale);
         }
 
-        var p = cache[w];
-        return new MetricValue(key, window, t, sum / n, (long)n, p.P50, p.P95, p.P99);
+        return cache[w];
     }
 
     /// <summary>
@@ -899,88 +877,74 @@ internal sealed class MetricEngine
     public (double Good, double Total) Slo(int index, int w) =>
         _rollups.TryGetValue((SloBase + index, ""), out var r) ? (r.Sum(w, 0), r.Sum(w, 1)) : (0, 0);
 
-    /// <summary>Chart points of a metric: one per bucket (minutes or hours) from <paramref name="fromMs"/> to now.</summary>
+    /// <summary>
+    /// Chart points of a metric: one per bucket (minutes or hours) from <paramref name="fromMs"/> to now, the last
+    /// being the current, partial one. Each point is the metric's definition (<see cref="MetricDefinitions"/>) read
+    /// over that bucket, exactly as a window reads its running sums: a bucket is just a shorter window. Empty for a
+    /// key without a per-span definition, and for a metric without tiers when a tier is asked for (no such slice).
+    /// </summary>
     public IReadOnlyList<SeriesPoint> Series(string key, bool hourly, long fromMs, string? tier)
     {
+        if (MetricDefinitions.Find(key) is not { } definition || (!definition.Tiered && !string.IsNullOrEmpty(tier)))
+        {
+            return [];
+        }
+
         var unit = hourly ? Rollup.HourMs : Rollup.MinuteMs;
         var first = Rollup.Floor(fromMs, unit);
         var last = Rollup.Floor(_now, unit);
         var t = tier ?? "";
-        var points = new List<SeriesPoint>((int)(last - first + 1));
-        IEnumerable<(long StartMs, Rollup.Bucket? Bucket)> B(int family) =>
-            _rollups.TryGetValue((family, t), out var r) ? r.Buckets(hourly, first, last) : Enumerable.Range(0, (int)(last - first + 1)).Select(i => ((first + i) * unit, (Rollup.Bucket?)null));
-
-        (int Family, Func<double[], double[]?, (double? Value, long Count)> Value, double Scale)? spec = key switch
+        var rollups = new Rollup?[SloBase];
+        for (var f = 0; f < SloBase; f++)
         {
-            MetricKeys.CompletionSuccessRate => (Completion, (s, _) => Div(s[0], s[0] + s[1]), 0),
-            MetricKeys.TimeToDeployableMs => (Ttd, (s, _) => Div(s[1], s[0]), 1000),
-            MetricKeys.FixLoopCount => (Fix, (s, _) => Div(s[1], s[0]), 1),
-            MetricKeys.PreviewStartupLatencyMs => (Preview, (s, _) => Div(s[2], s[3]), 1000),
-            ExtraMetricKeys.PreviewStartupFailureRate => (Preview, (s, _) => Div(s[1], s[0] + s[1]), 0),
-            MetricKeys.CrashRestartRate => (Sandbox, (s, _) => Div(s[0] + s[1], s[2] / Rollup.HourMs, (long)(s[0] + s[1])), 0),
-            MetricKeys.RuntimeCostPerPreviewHourUsd => (Sandbox, (s, _) => Div(s[3], s[2] / Rollup.HourMs, (long)s[4]), 0),
-            MetricKeys.Availability => (Probe, (s, _) => Div(s[0], s[1]), 0),
-            MetricKeys.D1QueryLatencyMs => (D1, (s, _) => Div(s[1], s[0]), 1000),
-            MetricKeys.MigrationErrorRate => (Migration, (s, _) => Div(s[1], s[0] + s[1]), 0),
-            MetricKeys.ArtifactGrowth => (Artifact, (s, _) => (s[0], (long)s[1]), 0),
-            ExtraMetricKeys.AppsCreated => (Artifact, (s, _) => (s[2], (long)s[2]), 0),
-            MetricKeys.ProviderCostPerGenerationUsd => (Llm, (s, g) => Div(s[2], g?[2] ?? 0, (long)(g?[2] ?? 0)), 0),
-            MetricKeys.RateLimitBreaches => (RateLimit, (s, _) => (s[0], (long)s[0]), 0),
-            MetricKeys.ProviderErrorRate => (Llm, (s, _) => Div(s[1], s[0]), 0),
-            MetricKeys.AuthFailureRate => (Auth, (s, _) => Div(s[1], s[0]), 0),
-            _ => null,
-        };
-        if (spec is not { } sp)
-        {
-            return points;
+            rollups[f] = _rollups.GetValueOrDefault((f, t));
         }
 
-        var generations = key == MetricKeys.ProviderCostPerGenerationUsd ? B(Completion).ToList() : null;
-        var i = 0;
-        foreach (var (startMs, bucket) in B(sp.Family))
+        var running = RunningStarts(t);
+        var span = new SpanSums { AppsAvailable = AppsAvailable };
+        var points = new List<SeriesPoint>((int)Math.Max(0, last - first + 1));
+        for (var i = first; i <= last; i++)
         {
-            var other = generations?[i++].Bucket?.Sums;
-            var sums = bucket?.Sums ?? new double[Shapes[sp.Family].Fields];
-            if (sp.Family == Sandbox)
+            var startMs = i * unit;
+            for (var f = 0; f < SloBase; f++)
             {
-                sums = (double[])sums.Clone();
-                sums[2] += RunningOverlap(startMs, startMs + unit, t);
+                span.Set(f, rollups[f]?.Find(hourly, i)?.Sums);
             }
 
-            var (value, count) = sp.Value(sums, other);
-            double? p50 = null, p95 = null, p99 = null;
-            if (sp.Scale > 0 && bucket?.Histogram is { Count: > 0 } sparse)
+            double runningMs = 0;
+            foreach (var runningSince in running)
             {
-                var p = Percentiles.Of(sparse, sp.Scale);
-                (p50, p95, p99) = (p.P50, p.P95, p.P99);
+                runningMs += RunningOverlap(runningSince, startMs, startMs + unit);
             }
 
-            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), Finite(value), count, Finite(p50), Finite(p95), Finite(p99)));
+            span.RunningPreviewMs = runningMs;
+            var (value, count) = definition.Read(span);
+            var p = definition.PercentileFamily is { } family && count > 0 && rollups[family]?.Find(hourly, i)?.Histogram is { Count: > 0 } sparse
+                ? Percentiles.Of(sparse, definition.PercentileScale)
+                : null;
+            points.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(startMs), Finite(value), count, Finite(p?.P50), Finite(p?.P95), Finite(p?.P99)));
         }
 
         return points;
     }
 
-    private double RunningOverlap(long fromMs, long toMs, string tier)
+    /// <summary>Since when each instance of the tier ("" = all) still running (started, no stop yet) runs.</summary>
+    private List<long> RunningStarts(string tier)
     {
-        double sum = 0;
-        var end = Math.Min(toMs, _now);
+        var starts = new List<long>();
         foreach (var instance in _instances.Values)
         {
-            if (instance.Running is { At: var start } open && (tier.Length == 0 || open.Tier == tier) && start < end)
+            if (instance.Running is { } open && open.At < _now && (tier.Length == 0 || string.Equals(open.Tier, tier, StringComparison.Ordinal)))
             {
-                sum += end - Math.Max(start, fromMs) is var d && d > 0 ? d : 0;
+                starts.Add(open.At);
             }
         }
 
-        return sum;
+        return starts;
     }
 
-    private static (double? Value, long Count) Div(double numerator, double denominator) =>
-        (denominator > 0 ? numerator / denominator : null, (long)denominator);
-
-    private static (double? Value, long Count) Div(double numerator, double denominator, long count) =>
-        (denominator > 0 ? numerator / denominator : null, count);
+    /// <summary>The ms of [fromMs, toMs) that a stretch running since <paramref name="since"/> covers up to now.</summary>
+    private double RunningOverlap(long since, long fromMs, long toMs) => Math.Max(0, Math.Min(toMs, _now) - Math.Max(since, fromMs));
 
     /// <summary>Good and total events of SLO <paramref name="index"/> per bucket from <paramref name="fromMs"/>, plus the hour buckets before it for budgets.</summary>
     public IReadOnlyList<(long StartMs, double Good, double Total)> SloBuckets(int index, bool hourly, long fromMs)
@@ -995,10 +959,6 @@ internal sealed class MetricEngine
 
         return r.Buckets(hourly, first, last).Select(b => (b.StartMs, b.Bucket?.Sums[0] ?? 0, b.Bucket?.Sums[1] ?? 0)).ToList();
     }
-
-    /// <summary>Bad events of an SLO over retained hours in [fromMs, toMs) and the total, for budget points.</summary>
-    public (double Good, double Total) SloHours(int index, long fromMs, long toMs) =>
-        _rollups.TryGetValue((SloBase + index, ""), out var r) ? (r.SumHours(fromMs, toMs, 0), r.SumHours(fromMs, toMs, 1)) : (0, 0);
 
     private sealed class AppState
     {

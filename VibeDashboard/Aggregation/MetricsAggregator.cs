@@ -16,6 +16,7 @@ namespace VibeDashboard.Aggregation;
 public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
 {
     private const int MaxHistoryPerSlo = 500;
+    private const int MaxCachedSeries = 1024;
 
     private readonly SqliteConnectionFactory _connections;
     private readonly StoreSchema _schema;
@@ -32,7 +33,9 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
     private readonly SemaphoreSlim _tickGate = new(1, 1);
     private readonly Dictionary<string, AlertState> _alertStates = new(StringComparer.Ordinal);
     private readonly List<AlertTransition> _transitions = [];
-    private readonly ConcurrentDictionary<(string, DashboardRange, string?), IReadOnlyList<SeriesPoint>> _seriesCache = new();
+    // Chart series of the current snapshot and minute (under _lock): emptied when either moves on.
+    private readonly Dictionary<(string, DashboardRange, string?), IReadOnlyList<SeriesPoint>> _seriesCache = [];
+    private long _seriesMinute;
     private readonly ConcurrentDictionary<(OffenderKind, DashboardRange, int), (long At, Task<IReadOnlyList<Offender>> Rows)> _offenderCache = new();
     private readonly DemoBuild? _demoBuild;
     private MetricEngine _engine;
@@ -371,6 +374,13 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
                 Volatile.Write(ref _current, next);
                 _seriesCache.Clear();
             }
+
+            // A new minute adds a bucket to every series even when the snapshot stayed the same.
+            if (Rollup.Floor(_engine.NowMs, Rollup.MinuteMs) is var minute && minute != _seriesMinute)
+            {
+                _seriesMinute = minute;
+                _seriesCache.Clear();
+            }
         }
 
         if (fresh.Count > 0)
@@ -437,65 +447,30 @@ public sealed class MetricsAggregator : BackgroundService, IMetricsFeed
         }
     }
 
-    public IReadOnlyList<SeriesPoint> Series(string metricKey, DashboardRange range, string? tier = null) =>
-        _seriesCache.GetOrAdd((metricKey, range, tier), key =>
+    public IReadOnlyList<SeriesPoint> Series(string metricKey, DashboardRange range, string? tier = null)
+    {
+        lock (_lock)
         {
-            lock (_lock)
+            if (!_seriesCache.TryGetValue((metricKey, range, tier), out var points))
             {
-                var now = _engine.NowMs;
-                var hourly = range.Step() >= TimeSpan.FromHours(1);
-                return _engine.Series(key.Item1, hourly, RangeStart(range, now), key.Item3);
+                points = _engine.Series(metricKey, range.Step() >= TimeSpan.FromHours(1), RangeStart(range, _engine.NowMs), tier);
+                // Bounded: a tier comes from the URL, so the keys are not only the ones pages offer.
+                if (_seriesCache.Count < MaxCachedSeries)
+                {
+                    _seriesCache[(metricKey, range, tier)] = points;
+                }
             }
-        });
+
+            return points;
+        }
+    }
 
     public IReadOnlyList<SloPoint> SloSeries(string sloKey, DashboardRange range)
     {
         lock (_lock)
         {
             var index = _slos.ToList().FindIndex(s => s.Key == sloKey);
-            if (index < 0)
-            {
-                return [];
-            }
-
-            var slo = _slos[index];
-            var budget = 1 - slo.Objective;
-            var now = _engine.NowMs;
-            var hourly = range.Step() >= TimeSpan.FromHours(1);
-            var points = _engine.SloBuckets(index, hourly, RangeStart(range, now));
-            if (points.Count == 0)
-            {
-                return [];
-            }
-
-            // Budget at each point: over the 30 days of hour buckets ending with the point's hour (prefix sums).
-            var sloHours = (long)Windows.All.First(w => w.Name == slo.Window).Length.TotalHours;
-            var firstHour = Rollup.Floor(points[0].StartMs, Rollup.HourMs) - sloHours + 1;
-            var hours = _engine.SloBuckets(index, true, firstHour * Rollup.HourMs);
-            var good = new double[hours.Count + 1];
-            var total = new double[hours.Count + 1];
-            for (var i = 0; i < hours.Count; i++)
-            {
-                good[i + 1] = good[i] + hours[i].Good;
-                total[i + 1] = total[i] + hours[i].Total;
-            }
-
-            var result = new List<SloPoint>(points.Count);
-            foreach (var (startMs, g, t) in points)
-            {
-                var end = (int)Math.Min(hours.Count, Rollup.Floor(startMs, Rollup.HourMs) - firstHour + 1);
-                var begin = (int)Math.Max(0, end - sloHours);
-                var tt = total[end] - total[begin];
-                var bad = tt - (good[end] - good[begin]);
-                double? sli = t > 0 ? g / t : null;
-                result.Add(new SloPoint(
-                    DateTimeOffset.FromUnixTimeMilliseconds(startMs),
-                    MetricEngine.Finite(sli),
-                    MetricEngine.Finite(sli is { } s ? (1 - s) / budget : null),
-                    MetricEngine.Finite(tt > 0 ? 1 - (bad / (budget * tt)) : null)));
-            }
-
-            return result;
+            return index < 0 ? [] : SloPoints.Of(_engine, index, range.Step() >= TimeSpan.FromHours(1), RangeStart(range, _engine.NowMs));
         }
     }
 

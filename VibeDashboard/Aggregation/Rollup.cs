@@ -255,6 +255,9 @@ internal sealed class Rollup
 
     public double Sum(int window, int field) => _windows[window].Sums[field];
 
+    /// <summary>Every counter of a running window (read-only: the definitions read a window as they read a bucket).</summary>
+    public double[] WindowSums(int window) => _windows[window].Sums;
+
     public WindowHistogram? Histogram(int window) => _windows[window].Histogram;
 
     /// <summary>The first instant of a window (its buckets are whole minutes or hours; the last is the current one).</summary>
@@ -276,6 +279,9 @@ internal sealed class Rollup
             yield return (i * unit, ring.Find(i));
         }
     }
+
+    /// <summary>One bucket (a minute or an hour index), or null when it is empty or no longer retained.</summary>
+    public Bucket? Find(bool hourly, long index) => (hourly ? _hours : _minutes).Find(index);
 
     /// <summary>The sum of a field over all retained hour buckets in [fromMs, toMs).</summary>
     public double SumHours(long fromMs, long toMs, int field)

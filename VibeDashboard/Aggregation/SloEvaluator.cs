@@ -41,7 +41,7 @@ internal static class SloEvaluator
             }
 
             var (good, total) = engine.Slo(index, w);
-            burns[name] = total > 0 ? (total - good) / total / budget : null;
+            burns[name] = SloFormulas.BurnRate(good, total, slo.Objective);
             eligible[name] = total > 0 && total >= options.MinEventsFor(name);
         }
 
@@ -61,12 +61,12 @@ internal static class SloEvaluator
         var sloWindow = Windows.All.Select((x, i) => (x, i)).First(x => x.x.Name == slo.Window);
         var (g, t) = engine.Slo(index, sloWindow.i);
         var bad = t - g;
-        double? remaining = t > 0 ? 1 - (bad / (budget * t)) : null;
+        var remaining = SloFormulas.BudgetRemaining(g, t, slo.Objective);
         var status = new SloStatus(
             slo.Key,
             string.IsNullOrEmpty(slo.Name) ? slo.Key : slo.Name,
             slo.Objective,
-            t > 0 ? g / t : null,
+            SloFormulas.Sli(g, t),
             remaining,
             remaining * budget * sloWindow.x.Length.TotalMinutes,
             t > 0 ? (budget * t) - bad : null,
