@@ -34,7 +34,7 @@ public sealed class UiBenchmark : IBenchmark
 
     public string Name => "ui";
 
-    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline] [--hold: 60 s for a heap dump]";
+    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--hold: 60 s for a heap dump]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -230,9 +230,9 @@ public sealed class UiBenchmark : IBenchmark
               mark('websocket created'); const ws = new WS(...a);
               ws.addEventListener('open', () => mark('websocket open'));
               let n = 0;
-              ws.addEventListener('message', e => { if (n++ < 12) mark(`ws message ${n} (${e.data.byteLength ?? e.data.length} B)`); });
+              ws.addEventListener('message', e => { if (n++ < 12) mark(`ws message ${n} (${e.data.byteLength ?? e.data.length} B) ${e.data.byteLength ? String.fromCharCode(...new Uint8Array(e.data).slice(0, 160)).replace(/[^\x20-\x7e]/g, '.') : ''}`); });
               const send = ws.send.bind(ws); let k = 0;
-              ws.send = d => { if (k++ < 12) mark(`ws send ${k} (${d.byteLength ?? d.length} B)`); send(d); };
+              ws.send = d => { if (k++ < 12) mark(`ws send ${k} (${d.byteLength ?? d.length} B) ${d.byteLength ? String.fromCharCode(...new Uint8Array(d).slice(0, 120)).replace(/[^\x20-\x7e]/g, ".") : ""}`); send(d); };
               return ws;
             };
             window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS);
@@ -257,7 +257,7 @@ public sealed class UiBenchmark : IBenchmark
               const nav = performance.getEntriesByType('navigation')[0];
               const rows = [`navigation: response ${nav.responseEnd.toFixed(0)} domInteractive ${nav.domInteractive.toFixed(0)} DCL ${nav.domContentLoadedEventEnd.toFixed(0)} load ${nav.loadEventEnd.toFixed(0)} · card seen ${now.toFixed(0)}`];
               for (const r of performance.getEntriesByType('resource'))
-                rows.push(`${r.startTime.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${String(r.transferSize).padStart(8)} B  ${r.name.replace(location.origin, '')}`);
+                rows.push(`${r.startTime.toFixed(0).padStart(6)} req ${r.requestStart.toFixed(0).padStart(6)} resp ${r.responseStart.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${String(r.transferSize).padStart(8)} B  ${r.name.replace(location.origin, '')}`);
               return rows;
             }
             """);
@@ -268,12 +268,15 @@ public sealed class UiBenchmark : IBenchmark
         }
     }
 
-    // Where the two interactive pages differ: the median of each phase's end over several loads, from navigation start.
+    // Where the two interactive pages differ: the median of each phase's end over several loads (ms from navigation),
+    // the page's main-thread work (Chromium's own counters, less noisy than the clock on a shared machine) and this
+    // process's CPU time, which is mostly the server's.
     private static async Task PrintPhasesAsync(IBrowser browser, string baseUrl, int count)
     {
-        string[] phases = ["response", "DOMContentLoaded", "websocket created", "websocket open", "interactive"];
+        string[] phases = ["response end", "DOMContentLoaded", "websocket created", "websocket open", "interactive",
+            "page: main-thread tasks", "page: script", "page: style", "page: layout", "page: other tasks", "host process CPU"];
         Console.WriteLine();
-        Console.WriteLine($"{"phase ends, median of " + count + " loads (ms from navigation)",-52} {"empty",10} {"overview",10}");
+        Console.WriteLine($"{"phases, median of " + count + " loads (ms)",-52} {"empty",10} {"overview",10}");
         var empty = await PhasesAsync(browser, $"{baseUrl}/bench/empty", EmptyInteractive, count);
         var overview = await PhasesAsync(browser, $"{baseUrl}/", OverviewInteractive, count);
         for (var i = 0; i < phases.Length; i++)
@@ -300,20 +303,36 @@ public sealed class UiBenchmark : IBenchmark
                 };
                 window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS);
                 """);
+            var cdp = await context.NewCDPSessionAsync(page);
+            await cdp.SendAsync("Performance.enable");
+            var before = await PageMetricsAsync(cdp);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
             await page.WaitForFunctionAsync(
                 "s => document.querySelector(s) ? (window.__phases.interactive ??= performance.now()) : false",
                 interactiveSelector,
-                new PageWaitForFunctionOptions { PollingInterval = 1, Timeout = 120_000 });
-            result.Add(await page.EvaluateAsync<double[]>("""
+                new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
+            var hostCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+            var after = await PageMetricsAsync(cdp);
+            var times = await page.EvaluateAsync<double[]>("""
                 () => {
                   const nav = performance.getEntriesByType('navigation')[0], p = window.__phases;
                   return [nav.responseEnd, nav.domContentLoadedEventEnd, p.created, p.open, p.interactive];
                 }
-                """));
+                """);
+            string[] counters = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskOtherDuration"];
+            result.Add([.. times, .. counters.Select(c => (after[c] - before.GetValueOrDefault(c)) * 1000), hostCpu]);
         }
 
         return result;
+    }
+
+    // Chromium's cumulative counters for the page (seconds), e.g. TaskDuration, LayoutDuration.
+    private static async Task<Dictionary<string, double>> PageMetricsAsync(ICDPSession cdp)
+    {
+        var metrics = await cdp.SendAsync("Performance.getMetrics");
+        return metrics!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
     }
 
     private static long SettledManagedBytes()
