@@ -17,6 +17,10 @@ public sealed partial class Overview
     private OverviewView _view = Empty;
     private Dictionary<string, ApexChartConfig> _sparklines = [];
 
+    // The first render is the cards' text alone: it is what the circuit's first batch carries, and the sparklines'
+    // series, their configs and the chart module's import would only hold it back. The charts start right after.
+    private bool _chartsStarted;
+
     [Inject] public required SparklineCache Sparklines { get; init; }
 
     [Inject] public required OverviewFragments Fragments { get; init; }
@@ -29,8 +33,23 @@ public sealed partial class Overview
 
     protected override void BuildCharts(Snapshot snapshot)
     {
+        if (!_chartsStarted)
+        {
+            return;
+        }
+
         var range = SelectedRange;
         _sparklines = snapshot.Slos.ToDictionary(s => s.Key, s => Sparklines.For(snapshot, s, range));
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _chartsStarted = true;
+            BuildCharts(Snapshot);
+            StateHasChanged();
+        }
     }
 
     private ApexChartConfig SparklineFor(string sloKey) => _sparklines.GetValueOrDefault(sloKey) ?? NoData;
