@@ -239,7 +239,7 @@ public sealed class UiBenchmark : IBenchmark
             const seen = new Set();
             new MutationObserver(() => {
               for (const [k, sel] of [['root', '.vd-root'], ['card', '[data-testid^=slo-card-]'], ['interactive', '.vd-root[data-interactive=true]'], ['svg', '.apexcharts-canvas']])
-                if (!seen.has(k) && document.querySelector(sel)) { seen.add(k); mark(k); }
+                if (!seen.has(k) && document.querySelector(sel)) { seen.add(k); mark(`${k} (elements: ${document.querySelectorAll('*').length}, in content ${document.querySelectorAll('.vd-content *').length})`); }
             }).observe(document, { subtree: true, childList: true, attributes: true });
             document.addEventListener('DOMContentLoaded', () => mark('DOMContentLoaded'));
             """);
@@ -255,7 +255,9 @@ public sealed class UiBenchmark : IBenchmark
             () => {
               const now = performance.now();
               const nav = performance.getEntriesByType('navigation')[0];
-              const rows = [`navigation: response ${nav.responseEnd.toFixed(0)} domInteractive ${nav.domInteractive.toFixed(0)} DCL ${nav.domContentLoadedEventEnd.toFixed(0)} load ${nav.loadEventEnd.toFixed(0)} · card seen ${now.toFixed(0)}`];
+              const count = s => document.querySelectorAll(s).length;
+              const dom = `elements: document ${count('*')} · drawer ${count('.vd-drawer *')} · header ${count('.vd-appbar *')} · content ${count('.vd-content *')} · svg ${count('svg')}`;
+              const rows = [dom, `navigation: response ${nav.responseEnd.toFixed(0)} domInteractive ${nav.domInteractive.toFixed(0)} DCL ${nav.domContentLoadedEventEnd.toFixed(0)} load ${nav.loadEventEnd.toFixed(0)} · card seen ${now.toFixed(0)}`];
               for (const r of performance.getEntriesByType('resource'))
                 rows.push(`${r.startTime.toFixed(0).padStart(6)} req ${r.requestStart.toFixed(0).padStart(6)} resp ${r.responseStart.toFixed(0).padStart(6)} → ${r.responseEnd.toFixed(0).padStart(6)}  ${String(r.transferSize).padStart(8)} B  ${r.name.replace(location.origin, '')}`);
               return rows;
