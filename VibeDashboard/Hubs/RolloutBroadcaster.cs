@@ -45,50 +45,12 @@ public sealed record RolloutSummary(
 /// or a clock, a completion), which sends the <c>rollouts</c> and <c>wall</c> topics what moved. The board's signal
 /// carries no data: on each, the rollouts are read again.
 /// </summary>
-public sealed class RolloutBroadcaster(IRolloutBoard board, TopicBook book, ILogger<RolloutBroadcaster> logger) : BackgroundService
+public sealed class RolloutBroadcaster(IRolloutBoard board, TopicBook book, ILogger<RolloutBroadcaster> logger) : BoardBroadcaster(logger)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    protected override string What => "rollout";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var subscription = board.Subscribe(() => PublishAsync(stoppingToken));
-        await PublishAsync(stoppingToken);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    protected override IDisposable Subscribe(Func<Task> changed) => board.Subscribe(changed);
 
-    private async Task PublishAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _gate.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            // One reader at a time: a list read before a change must not be published after the one read after it.
-            var current = (await board.ListAsync(cancellationToken)).Where(r => RolloutSummary.IsCurrent(r.Status.State)).Select(RolloutSummary.Of).ToList();
-            book.PublishRollouts(current);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Broadcasting rollout changes failed");
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    protected override async Task PublishOnceAsync(CancellationToken cancellationToken) =>
+        book.PublishRollouts((await board.ListAsync(cancellationToken)).Where(r => RolloutSummary.IsCurrent(r.Status.State)).Select(RolloutSummary.Of).ToList());
 }
