@@ -34,7 +34,7 @@ public sealed class UiBenchmark : IBenchmark
 
     public string Name => "ui";
 
-    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--hold: 60 s for a heap dump]";
+    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--trace DIR: a Chromium performance trace of one load of each, summarised] [--hold: 60 s for a heap dump]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -119,6 +119,13 @@ public sealed class UiBenchmark : IBenchmark
             rounds.Add(round);
         }
 
+        if (StringOption(args, "--trace", "") is { Length: > 0 } traceDirectory)
+        {
+            Directory.CreateDirectory(traceDirectory);
+            await PrintTraceAsync(browser, baseUrl, "/bench/empty", EmptyInteractive, Path.Combine(traceDirectory, "empty.json"));
+            await PrintTraceAsync(browser, baseUrl, "/", OverviewInteractive, Path.Combine(traceDirectory, "overview.json"));
+        }
+
         if (args.Contains("--detail"))
         {
             await PrintTimelineAsync(browser, baseUrl, "/");
@@ -126,18 +133,25 @@ public sealed class UiBenchmark : IBenchmark
             await PrintPhasesAsync(browser, baseUrl, loads * roundCount);
         }
 
-        var staticMedian = Median(rounds.SelectMany(r => r.Static));
-        var emptyMedian = Median(rounds.SelectMany(r => r.Empty));
-        var overviewMedian = Median(rounds.SelectMany(r => r.Overview));
+        var staticMedian = Median(rounds.SelectMany(r => r.Static).Select(l => l.Drawn));
+        var emptyMedian = Median(rounds.SelectMany(r => r.Empty).Select(l => l.Drawn));
+        var overviewMedian = Median(rounds.SelectMany(r => r.Overview).Select(l => l.Drawn));
         var floorRatio = overviewMedian / emptyMedian;
         var staticRatio = overviewMedian / staticMedian;
+        static IEnumerable<double> Drawn(List<Load> loads) => loads.Select(l => l.Drawn);
         Console.WriteLine();
-        Console.WriteLine($"{"first load to interactive (" + roundCount + " rounds × " + loads + " loads)",-52} {"median ms",10} {"round medians",22} {"goal",8}");
-        Console.WriteLine($"{"  static page, same host (load event)",-52} {F(staticMedian),10} {Spread(rounds.Select(r => Median(r.Static))),22}");
-        Console.WriteLine($"{"  empty interactive-server page (circuit live)",-52} {F(emptyMedian),10} {Spread(rounds.Select(r => Median(r.Empty))),22}");
-        Console.WriteLine($"{"  overview (circuit live + SLO cards drawn)",-52} {F(overviewMedian),10} {Spread(rounds.Select(r => Median(r.Overview))),22}");
-        Console.WriteLine($"{"  ratio overview / empty interactive page",-52} {X(floorRatio),10} {Spread(rounds.Select(r => Median(r.Overview) / Median(r.Empty)), X),22} {"≤ 1.3×",8} {(floorRatio <= 1.3 ? "met" : "MISSED")}");
-        Console.WriteLine($"{"  ratio overview / static page",-52} {X(staticRatio),10} {Spread(rounds.Select(r => Median(r.Overview) / Median(r.Static)), X),22}");
+        Console.WriteLine($"{"first load to interactive, ms from navigation start, in the page (" + roundCount + " rounds × " + loads + " loads)",-52}");
+        Console.WriteLine($"{"",-52} {"median ms",10} {"round medians",22} {"goal",8}");
+        Console.WriteLine($"{"  static page, same host (load event)",-52} {F(staticMedian),10} {Spread(rounds.Select(r => Median(Drawn(r.Static)))),22}");
+        Console.WriteLine($"{"  empty interactive-server page (circuit live, drawn)",-52} {F(emptyMedian),10} {Spread(rounds.Select(r => Median(Drawn(r.Empty)))),22}");
+        Console.WriteLine($"{"  overview (circuit live + SLO cards drawn)",-52} {F(overviewMedian),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)))),22}");
+        Console.WriteLine($"{"  ratio overview / empty interactive page",-52} {X(floorRatio),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)) / Median(Drawn(r.Empty))), X),22} {"≤ 1.3×",8} {(floorRatio <= 1.3 ? "met" : "MISSED")}");
+        Console.WriteLine($"{"  ratio overview / static page",-52} {X(staticRatio),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)) / Median(Drawn(r.Static))), X),22}");
+        // The same loads on the benchmark's clock around Playwright's wait, which polls with a backoff (see
+        // LoadInteractiveAsync): shown for comparison with earlier runs, not the goal's figure.
+        var emptyWaited = Median(rounds.SelectMany(r => r.Empty).Select(l => l.Waited));
+        var overviewWaited = Median(rounds.SelectMany(r => r.Overview).Select(l => l.Waited));
+        Console.WriteLine($"{"  as Playwright's wait sees them: empty / overview",-52} {F(emptyWaited) + " / " + F(overviewWaited),10} {"",22} {X(overviewWaited / emptyWaited)}");
 
         // 2. Managed memory per open overview circuit.
         var context = await browser.NewContextAsync();
@@ -184,31 +198,64 @@ public sealed class UiBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task<double> LoadStaticAsync(IBrowser browser, string baseUrl)
+    // The static page's load event, read from the page's navigation timing (ms from navigation start).
+    private static async Task<Load> LoadStaticAsync(IBrowser browser, string baseUrl)
     {
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var stopwatch = Stopwatch.StartNew();
         await page.GotoAsync($"{baseUrl}/bench/static", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 120_000 });
-        return stopwatch.Elapsed.TotalMilliseconds;
+        var waited = stopwatch.Elapsed.TotalMilliseconds;
+        var loaded = await page.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].loadEventEnd");
+        return new Load(loaded, waited);
     }
 
-    private static Task<double> LoadOverviewAsync(IBrowser browser, string baseUrl) => LoadInteractiveAsync(browser, $"{baseUrl}/", OverviewInteractive);
+    private static Task<Load> LoadOverviewAsync(IBrowser browser, string baseUrl) => LoadInteractiveAsync(browser, $"{baseUrl}/", OverviewInteractive);
 
-    private static Task<double> LoadEmptyAsync(IBrowser browser, string baseUrl) => LoadInteractiveAsync(browser, $"{baseUrl}/bench/empty", EmptyInteractive);
+    private static Task<Load> LoadEmptyAsync(IBrowser browser, string baseUrl) => LoadInteractiveAsync(browser, $"{baseUrl}/bench/empty", EmptyInteractive);
 
     // Both interactive pages: signed in first (the same cookie, the same per-circuit sign-in work), then timed from
-    // navigation to the circuit's first render being in the document.
-    private static async Task<double> LoadInteractiveAsync(IBrowser browser, string url, string interactiveSelector)
+    // navigation start to the frame that first shows the selector, measured inside the page (DrawnScript). Not by
+    // Playwright's own wait: it looks for the element from outside at 0, 20, 70, 170, 270, 770 ms… after it starts
+    // (retryWithProgressAndBackoff), so its figure says which of those checks a page landed in, not when it was
+    // drawn. That figure is kept as "waited" for comparison.
+    private static async Task<Load> LoadInteractiveAsync(IBrowser browser, string url, string interactiveSelector)
     {
         await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(_signIn);
+        await page.AddInitScriptAsync(DrawnScript(interactiveSelector));
         var stopwatch = Stopwatch.StartNew();
         await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
         await page.Locator(interactiveSelector).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
-        return stopwatch.Elapsed.TotalMilliseconds;
+        var waited = stopwatch.Elapsed.TotalMilliseconds;
+        var drawn = await page.WaitForFunctionAsync("() => window.__vdDrawn", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        return new Load(await drawn.JsonValueAsync<double>(), waited);
     }
+
+    // Runs before the page's own scripts: when the selector first matches (a mutation observer, so no polling
+    // delay), it waits for the next animation frame and then for a task queued from it, which runs once that
+    // frame's style, layout and paint are done on the main thread: the moment the content is drawn, in ms from
+    // navigation start (performance.now()).
+    private static string DrawnScript(string selector) => """
+        (() => {
+          const selector = SELECTOR;
+          const observer = new MutationObserver(() => {
+            if (!document.querySelector(selector)) return;
+            observer.disconnect();
+            requestAnimationFrame(() => {
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => { window.__vdDrawn = performance.now(); };
+              channel.port2.postMessage(0);
+            });
+          });
+          observer.observe(document, { subtree: true, childList: true, attributes: true });
+        })();
+        """.Replace("SELECTOR", System.Text.Json.JsonSerializer.Serialize(selector), StringComparison.Ordinal);
+
+    // One load: drawn (or loaded) in ms from navigation start, measured in the page; waited, the benchmark's clock
+    // around Playwright's navigation and wait.
+    private sealed record Load(double Drawn, double Waited);
 
     private const string OverviewInteractive = ".vd-root[data-interactive=true] [data-testid^=slo-card-]";
 
@@ -269,6 +316,139 @@ public sealed class UiBenchmark : IBenchmark
             Console.WriteLine("  " + line);
         }
     }
+
+    // A Chromium performance trace of one load (written to a file for chrome://tracing or Perfetto) and what the
+    // renderer's main thread did until the page was interactive: time per event kind (self time, nested events
+    // subtracted) and the longest events, with the script or stylesheet they belong to.
+    private static async Task PrintTraceAsync(IBrowser browser, string baseUrl, string path, string interactiveSelector, string file)
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_signIn);
+        await page.AddInitScriptAsync("""
+            new MutationObserver((_, o) => { if (document.querySelector(SELECTOR)) { performance.mark('vd-interactive'); o.disconnect(); } })
+              .observe(document, { subtree: true, childList: true, attributes: true });
+            """.Replace("SELECTOR", System.Text.Json.JsonSerializer.Serialize(interactiveSelector), StringComparison.Ordinal));
+        // Chrome DevTools Protocol tracing on the page's own session, events reported as they are collected.
+        var cdp = await context.NewCDPSessionAsync(page);
+        var collected = new List<string>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cdp.Event("Tracing.dataCollected").OnEvent += (_, data) =>
+        {
+            lock (collected)
+            {
+                collected.AddRange(data!.Value.GetProperty("value").EnumerateArray().Select(v => v.GetRawText()));
+            }
+        };
+        cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => done.TrySetResult();
+        await cdp.SendAsync("Tracing.start", new Dictionary<string, object>
+        {
+            ["transferMode"] = "ReportEvents",
+            ["traceConfig"] = new Dictionary<string, object>
+            {
+                ["includedCategories"] = new[] { "devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8.execute", "loading", "__metadata" },
+            },
+        });
+        await page.GotoAsync($"{baseUrl}{path}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
+        await page.Locator(interactiveSelector).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        await Task.Delay(300);
+        await cdp.SendAsync("Tracing.end");
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        string text;
+        lock (collected)
+        {
+            text = "{\"traceEvents\":[" + string.Join(",", collected) + "]}";
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        await File.WriteAllBytesAsync(file, bytes);
+        using var json = System.Text.Json.JsonDocument.Parse(bytes);
+        var events = json.RootElement.GetProperty("traceEvents").EnumerateArray().ToList();
+        // The page's renderer main thread: the thread named CrRendererMain that ran the navigation's ParseHTML.
+        var mainThreads = events.Where(e => e.GetProperty("name").GetString() == "thread_name"
+                && e.GetProperty("args").GetProperty("name").GetString() == "CrRendererMain")
+            .Select(e => (Pid: e.GetProperty("pid").GetInt64(), Tid: e.GetProperty("tid").GetInt64())).ToHashSet();
+        var parse = events.FirstOrDefault(e => e.GetProperty("name").GetString() == "ParseHTML"
+            && mainThreads.Contains((e.GetProperty("pid").GetInt64(), e.GetProperty("tid").GetInt64())));
+        if (parse.ValueKind == System.Text.Json.JsonValueKind.Undefined)
+        {
+            Console.WriteLine($"trace of {path}: no ParseHTML on a renderer main thread ({file})");
+            return;
+        }
+
+        var thread = (Pid: parse.GetProperty("pid").GetInt64(), Tid: parse.GetProperty("tid").GetInt64());
+        var onThread = events.Where(e => e.GetProperty("pid").GetInt64() == thread.Pid && e.GetProperty("tid").GetInt64() == thread.Tid).ToList();
+        var navigationStart = events.Where(e => e.GetProperty("name").GetString() is "navigationStart" or "NavigationBodyLoader::StartLoadingBody")
+            .Select(e => e.GetProperty("ts").GetDouble()).DefaultIfEmpty(parse.GetProperty("ts").GetDouble()).Min();
+        var interactive = onThread.Where(e => e.GetProperty("name").GetString() == "vd-interactive")
+            .Select(e => e.GetProperty("ts").GetDouble()).DefaultIfEmpty(double.MaxValue).Min();
+        var complete = onThread
+            .Where(e => e.GetProperty("ph").GetString() == "X" && e.TryGetProperty("dur", out _) && e.GetProperty("ts").GetDouble() <= interactive)
+            .Select(e => new TraceSpan(e.GetProperty("name").GetString()!, e.GetProperty("ts").GetDouble(), e.GetProperty("dur").GetDouble(), Detail(e)))
+            .OrderBy(e => e.Start).ThenByDescending(e => e.Duration).ToList();
+        // Self time: each span's duration less that of the spans directly inside it.
+        var self = new Dictionary<TraceSpan, double>();
+        var stack = new Stack<TraceSpan>();
+        foreach (var span in complete)
+        {
+            while (stack.Count > 0 && stack.Peek().Start + stack.Peek().Duration <= span.Start)
+            {
+                stack.Pop();
+            }
+
+            self[span] = span.Duration;
+            if (stack.Count > 0)
+            {
+                self[stack.Peek()] -= span.Duration;
+            }
+
+            stack.Push(span);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"trace of {path} → {file}: interactive at {(interactive == double.MaxValue ? double.NaN : (interactive - navigationStart) / 1000):0.0} ms; main-thread self time until then by kind (ms)");
+        foreach (var kind in self.Where(p => p.Key.Name != "RunTask" && p.Key.Name != "ThreadControllerImpl::RunTask")
+                     .GroupBy(p => p.Key.Name).Select(g => (Name: g.Key, Ms: g.Sum(p => p.Value) / 1000, Count: g.Count()))
+                     .OrderByDescending(k => k.Ms).Take(14))
+        {
+            Console.WriteLine($"  {kind.Name,-40} {kind.Ms,8:0.0} ms  ×{kind.Count}");
+        }
+
+        Console.WriteLine("  longest events (start ms, duration ms, what):");
+        foreach (var span in complete.Where(s => s.Name is not "RunTask" and not "ThreadControllerImpl::RunTask").OrderByDescending(s => s.Duration).Take(12))
+        {
+            Console.WriteLine($"  {(span.Start - navigationStart) / 1000,8:0.0} {span.Duration / 1000,8:0.0}  {span.Name} {span.Detail}");
+        }
+    }
+
+    private static string Detail(System.Text.Json.JsonElement e)
+    {
+        if (!e.TryGetProperty("args", out var args))
+        {
+            return "";
+        }
+
+        if (args.TryGetProperty("data", out var data))
+        {
+            foreach (var key in new[] { "url", "functionName", "styleSheetUrl", "type" })
+            {
+                if (data.ValueKind == System.Text.Json.JsonValueKind.Object && data.TryGetProperty(key, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+                {
+                    return text.Length > 90 ? "…" + text[^90..] : text;
+                }
+            }
+        }
+
+        if (args.TryGetProperty("beginData", out var begin) && begin.TryGetProperty("stackTrace", out var trace) && trace.GetArrayLength() > 0)
+        {
+            var top = trace[0];
+            return $"(forced by {top.GetProperty("functionName").GetString()} {top.GetProperty("url").GetString()?.Split('/').Last()}:{top.GetProperty("lineNumber")})";
+        }
+
+        return "";
+    }
+
+    private sealed record TraceSpan(string Name, double Start, double Duration, string Detail);
 
     // Where the two interactive pages differ: the median of each phase's end over several loads (ms from navigation),
     // the page's main-thread work (Chromium's own counters, less noisy than the clock on a shared machine) and this
@@ -366,7 +546,7 @@ public sealed class UiBenchmark : IBenchmark
         """;
 
     // One round's loads of each page, in the order they ran.
-    private sealed record Round(List<double> Static, List<double> Empty, List<double> Overview);
+    private sealed record Round(List<Load> Static, List<Load> Empty, List<Load> Overview);
 
     private static string Spread(IEnumerable<double> values) => Spread(values, F);
 
