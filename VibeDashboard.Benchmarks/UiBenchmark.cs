@@ -34,7 +34,7 @@ public sealed class UiBenchmark : IBenchmark
 
     public string Name => "ui";
 
-    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--trace DIR: a Chromium performance trace of one load of each, summarised] [--hold: 60 s for a heap dump]";
+    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--trace DIR: a Chromium performance trace of one load of each, summarised] [--hold: 45 s before and after the circuits open, for heap dumps]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -161,6 +161,12 @@ public sealed class UiBenchmark : IBenchmark
         await page.GotoAsync($"{baseUrl}/bench/frames?n=0");
         var before = SettledManagedBytes();
         var openBefore = counter.Open;
+        if (args.Contains("--hold"))
+        {
+            Console.WriteLine($"holding 45 s before the circuits open, for a heap dump: dotnet-dump collect -p {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(45));
+        }
+
         var stopwatch = Stopwatch.StartNew();
         await page.GotoAsync($"{baseUrl}/bench/frames?n={circuits}");
         await page.WaitForFunctionAsync(
@@ -168,20 +174,70 @@ public sealed class UiBenchmark : IBenchmark
             circuits,
             new PageWaitForFunctionOptions { PollingInterval = 500, Timeout = 600_000 });
         var opened = counter.Open - openBefore;
+        var live = stopwatch.Elapsed;
+        // Then every chart drawn: the frames share one renderer process, which takes a while to draw them all, and
+        // until then each circuit also holds the render batches and chart calls the browser has not answered yet.
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('iframe')].every(f => [...(f.contentDocument?.querySelectorAll('.vd-apexchart') ?? [])].every(c => c.querySelector('.apexcharts-canvas')))",
+            null,
+            new PageWaitForFunctionOptions { PollingInterval = 500, Timeout = 600_000 });
+        var drawn = stopwatch.Elapsed;
         // Let the live pages run a few chart ticks so their steady state is what gets measured.
         await Task.Delay(TimeSpan.FromSeconds(8));
-        var after = SettledManagedBytes();
-        var perCircuit = (after - before) / (double)Math.Max(1, opened);
-        Console.WriteLine();
-        Console.WriteLine($"{"managed memory per open circuit of " + framePath,-48} {"KB",10} {"goal",12}");
-        Console.WriteLine($"{"  circuits open (counted by a circuit handler)",-48} {opened,10}   (all live after {stopwatch.Elapsed.TotalSeconds:0} s)");
-        Console.WriteLine($"{"  managed heap before / after",-48} {F(before / 1024d) + " / " + F(after / 1024d),10}");
-        Console.WriteLine($"{"  per circuit",-48} {F(perCircuit / 1024),10} {"≤ 300 KB",12} {(perCircuit / 1024 <= 300 ? "met" : "MISSED")}");
+        // The open heap moves with what is in flight (render batches the browser has not acknowledged yet, chart
+        // calls, pooled buffers): the median of five samples two seconds apart.
+        var samples = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
 
+            samples.Add(SettledManagedBytes());
+        }
+
+        var after = (long)Median(samples);
+        var held = stopwatch.Elapsed;
         if (args.Contains("--hold"))
         {
-            Console.WriteLine($"holding 60 s for a heap dump: dotnet-gcdump collect -p {Environment.ProcessId}");
-            await Task.Delay(TimeSpan.FromSeconds(60));
+            Console.WriteLine($"holding 45 s with the circuits open, for a heap dump: dotnet-dump collect -p {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(45));
+        }
+
+        // The host keeps running meanwhile (the demo's live events grow the aggregator's state, snapshots and caches
+        // turn over), so the heap drifts by itself over the minute this takes. Closing the circuits again and
+        // measuring once more gives that drift; the circuits' share is what the open heap holds above the mean of
+        // the heap before they opened and after they closed (a drift that is linear in time cancels out).
+        await page.GotoAsync($"{baseUrl}/bench/frames?n=0");
+        var closing = Stopwatch.StartNew();
+        while (counter.Open > openBefore && closing.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(250);
+        }
+
+        var allClosed = counter.Open <= openBefore;
+        // A closed circuit whose JS calls the browser never answered (a frame torn down mid-call) stays reachable
+        // from those calls' timeout timers until they fire (CircuitOptions.JSInteropDefaultCallTimeout): wait them out.
+        var interopTimeout = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>>().Value.JSInteropDefaultCallTimeout;
+        await Task.Delay(interopTimeout + TimeSpan.FromSeconds(5));
+        var closed = SettledManagedBytes();
+        if (args.Contains("--hold"))
+        {
+            Console.WriteLine($"holding 45 s after the circuits closed, for a heap dump: dotnet-dump collect -p {Environment.ProcessId}");
+            await Task.Delay(TimeSpan.FromSeconds(45));
+        }
+        var perCircuit = (after - (allClosed ? (before + closed) / 2.0 : before)) / Math.Max(1, opened);
+        Console.WriteLine();
+        Console.WriteLine($"{"managed memory per open circuit of " + framePath,-48} {"KB",10} {"goal",12}");
+        Console.WriteLine($"{"  circuits open (counted by a circuit handler)",-48} {opened,10}   (all live after {live.TotalSeconds:0} s, every chart drawn after {drawn.TotalSeconds:0} s)");
+        Console.WriteLine($"{"  managed heap before / open / after closing",-48} {F(before / 1024d) + " / " + F(after / 1024d) + " / " + F(closed / 1024d),10}");
+        Console.WriteLine($"{"  open heap's five samples",-48} {string.Join(" ", samples.Select(b => F(b / 1024))),10}");
+        Console.WriteLine($"{"  open heap less its drift (mean of before and after), per circuit",-48} {F(perCircuit / 1024),10} {"≤ 300 KB",12} {(perCircuit / 1024 <= 300 ? "met" : "MISSED")}");
+        Console.WriteLine($"{"  open heap less the heap before, per circuit",-48} {F((after - before) / (double)Math.Max(1, opened) / 1024),10}");
+        if (!allClosed)
+        {
+            Console.WriteLine($"  ({counter.Open - openBefore} circuits still open after 60 s: the figure above is the open heap less the heap before)");
         }
 
         await context.CloseAsync();
