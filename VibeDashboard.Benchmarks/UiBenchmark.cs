@@ -34,7 +34,7 @@ public sealed class UiBenchmark : IBenchmark
 
     public string Name => "ui";
 
-    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--trace DIR: a Chromium performance trace of one load of each, summarised] [--hold: 45 s before and after the circuits open, for heap dumps]";
+    public string Description => "overview load-to-interactive vs an empty interactive page and a static page; managed memory per open circuit [--rounds N] [--loads N] [--circuits N] [--path /x] [--detail: one load's timeline of each interactive page, then their phases and main-thread work] [--trace DIR: a Chromium performance trace of one load of each, summarised] [--no-memory: first loads only] [--hold: 45 s before and after the circuits open, for heap dumps]";
 
     public async Task<int> RunAsync(string[] args)
     {
@@ -147,13 +147,19 @@ public sealed class UiBenchmark : IBenchmark
         Console.WriteLine($"{"  overview (circuit live + SLO cards drawn)",-52} {F(overviewMedian),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)))),22}");
         Console.WriteLine($"{"  ratio overview / empty interactive page",-52} {X(floorRatio),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)) / Median(Drawn(r.Empty))), X),22} {"≤ 1.3×",8} {(floorRatio <= 1.3 ? "met" : "MISSED")}");
         Console.WriteLine($"{"  ratio overview / static page",-52} {X(staticRatio),10} {Spread(rounds.Select(r => Median(Drawn(r.Overview)) / Median(Drawn(r.Static))), X),22}");
-        // The same loads on the benchmark's clock around Playwright's wait, which polls with a backoff (see
-        // LoadInteractiveAsync): shown for comparison with earlier runs, not the goal's figure.
+        // The same loads on the benchmark's clock, from before the navigation until it has seen the mark (polled every
+        // 50 ms, see LoadInteractiveAsync): for comparison, not the goal's figure.
         var emptyWaited = Median(rounds.SelectMany(r => r.Empty).Select(l => l.Waited));
         var overviewWaited = Median(rounds.SelectMany(r => r.Overview).Select(l => l.Waited));
-        Console.WriteLine($"{"  as Playwright's wait sees them: empty / overview",-52} {F(emptyWaited) + " / " + F(overviewWaited),10} {"",22} {X(overviewWaited / emptyWaited)}");
+        Console.WriteLine($"{"  on the benchmark's clock (50 ms polls): empty / overview",-52} {F(emptyWaited) + " / " + F(overviewWaited),10} {"",22} {X(overviewWaited / emptyWaited)}");
 
         // 2. Managed memory per open overview circuit.
+        if (args.Contains("--no-memory"))
+        {
+            await app.StopAsync();
+            return 0;
+        }
+
         var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(300_000);
@@ -272,9 +278,9 @@ public sealed class UiBenchmark : IBenchmark
 
     // Both interactive pages: signed in first (the same cookie, the same per-circuit sign-in work), then timed from
     // navigation start to the frame that first shows the selector, measured inside the page (DrawnScript). Not by
-    // Playwright's own wait: it looks for the element from outside at 0, 20, 70, 170, 270, 770 ms… after it starts
-    // (retryWithProgressAndBackoff), so its figure says which of those checks a page landed in, not when it was
-    // drawn. That figure is kept as "waited" for comparison.
+    // Playwright's locator wait, as before: it looks for the element from outside at 0, 20, 70, 170, 270, 770 ms…
+    // after it starts (retryWithProgressAndBackoff), so its figure said which of those checks a page landed in, not
+    // when it was drawn. "Waited" is the benchmark's own clock until it has seen the mark, for comparison.
     private static async Task<Load> LoadInteractiveAsync(IBrowser browser, string url, string interactiveSelector)
     {
         await using var context = await browser.NewContextAsync();
@@ -283,9 +289,10 @@ public sealed class UiBenchmark : IBenchmark
         await page.AddInitScriptAsync(DrawnScript(interactiveSelector));
         var stopwatch = Stopwatch.StartNew();
         await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
-        await page.Locator(interactiveSelector).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 120_000 });
+        // The wait itself reads one variable every 50 ms: no locator checks (each forces a style and layout of the
+        // page mid-load), so the benchmark does not add work to the page it times.
+        var drawn = await page.WaitForFunctionAsync("() => window.__vdDrawn", null, new PageWaitForFunctionOptions { PollingInterval = 50, Timeout = 120_000 });
         var waited = stopwatch.Elapsed.TotalMilliseconds;
-        var drawn = await page.WaitForFunctionAsync("() => window.__vdDrawn", null, new PageWaitForFunctionOptions { Timeout = 120_000 });
         return new Load(await drawn.JsonValueAsync<double>(), waited);
     }
 
