@@ -518,7 +518,7 @@ public sealed class UiBenchmark : IBenchmark
     // process's CPU time, which is mostly the server's.
     private static async Task PrintPhasesAsync(IBrowser browser, string baseUrl, int count)
     {
-        string[] phases = ["response end", "DOMContentLoaded", "websocket created", "websocket open", "interactive",
+        string[] phases = ["response end", "DOMContentLoaded", "websocket created", "websocket open", "interactive", "drawn",
             "page: main-thread tasks", "page: script", "page: style", "page: layout", "page: other tasks", "host process CPU"];
         Console.WriteLine();
         Console.WriteLine($"{"phases, median of " + count + " loads (ms)",-52} {"empty",10} {"overview",10}");
@@ -548,6 +548,7 @@ public sealed class UiBenchmark : IBenchmark
                 };
                 window.WebSocket.prototype = WS.prototype; Object.assign(window.WebSocket, WS);
                 """);
+            await page.AddInitScriptAsync(DrawnScript(interactiveSelector));
             var cdp = await context.NewCDPSessionAsync(page);
             await cdp.SendAsync("Performance.enable");
             var before = await PageMetricsAsync(cdp);
@@ -557,12 +558,13 @@ public sealed class UiBenchmark : IBenchmark
                 "s => document.querySelector(s) ? (window.__phases.interactive ??= performance.now()) : false",
                 interactiveSelector,
                 new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
+            await page.WaitForFunctionAsync("() => window.__vdDrawn", null, new PageWaitForFunctionOptions { PollingInterval = 5, Timeout = 120_000 });
             var hostCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
             var after = await PageMetricsAsync(cdp);
             var times = await page.EvaluateAsync<double[]>("""
                 () => {
                   const nav = performance.getEntriesByType('navigation')[0], p = window.__phases;
-                  return [nav.responseEnd, nav.domContentLoadedEventEnd, p.created, p.open, p.interactive];
+                  return [nav.responseEnd, nav.domContentLoadedEventEnd, p.created, p.open, p.interactive, window.__vdDrawn];
                 }
                 """);
             string[] counters = ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskOtherDuration"];

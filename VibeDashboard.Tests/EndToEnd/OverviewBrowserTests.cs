@@ -47,6 +47,25 @@ public sealed class OverviewBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task The_tab_title_names_the_page_and_follows_navigation_inside_the_circuit()
+    {
+        await using var host = await LiveDashboardHost.StartAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.BaseUrl + "/login");
+        await Expect(page).ToHaveTitleAsync("Sign in · VibeDashboard");
+        await BrowserFixture.SignInAsync(page, host);
+
+        await BrowserFixture.GotoInteractiveAsync(page, host.BaseUrl + "/");
+        await Expect(page).ToHaveTitleAsync("Overview · VibeDashboard");
+        await page.EvaluateAsync("() => window.__vdNoReload = true");
+        await page.Locator("[data-testid=nav-incidents]").ClickAsync();
+        await Expect(page).ToHaveTitleAsync("Incidents · VibeDashboard");
+        await page.GoBackAsync();
+        await Expect(page).ToHaveTitleAsync("Overview · VibeDashboard");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__vdNoReload === true"), "the navigation reloaded the page");
+    }
+
+    [Fact]
     public async Task A_value_changes_on_screen_after_new_events_are_imported_without_reload()
     {
         await using var host = await LiveDashboardHost.StartAsync();
