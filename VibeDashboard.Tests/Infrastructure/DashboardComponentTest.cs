@@ -1,6 +1,5 @@
 using System.Globalization;
 using Bunit;
-using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -36,8 +35,6 @@ public abstract class DashboardComponentTest : BunitContext, IAsyncLifetime
         Monitor = new StoreStatusMonitor(Store.Store, Store.History, Store.Importer, Time, NullLogger<StoreStatusMonitor>.Instance, DemoBuild);
 
         JSInterop.Mode = JSRuntimeMode.Loose;
-        // As on a circuit: every page of the app renders interactively (App.razor), and some ask (DocumentTitle).
-        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Services.AddMudServices(o =>
         {
             o.SnackbarConfiguration.ShowTransitionDuration = 0;

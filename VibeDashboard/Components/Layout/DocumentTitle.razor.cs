@@ -9,7 +9,12 @@ public sealed partial class DocumentTitle
     /// <summary>The function blazor-start.js defines on <c>window</c>.</summary>
     public const string SetTitleFunction = "vdSetTitle";
 
+    /// <summary>The cascading value's name (App.razor, around static pages only).</summary>
+    public const string StaticRenderCascade = "vd-static-render";
+
     private string? _shown;
+
+    [CascadingParameter(Name = StaticRenderCascade)] public bool StaticRender { get; set; }
 
     [Inject] public required IJSRuntime JS { get; init; }
 
@@ -17,7 +22,7 @@ public sealed partial class DocumentTitle
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!RendererInfo.IsInteractive || _shown == Text)
+        if (StaticRender || _shown == Text)
         {
             return;
         }
