@@ -66,6 +66,11 @@ public sealed partial class Overview
         {
             return;
         }
+        catch (Exception e) when (e is OperationCanceledException or JSException)
+        {
+            // A hidden tab paints no frames: the call times out (JSInteropDefaultCallTimeout), and the charts start
+            // anyway rather than never.
+        }
 
         _chartsStarted = true;
         BuildCharts(Snapshot);
