@@ -204,7 +204,6 @@ public sealed class UiBenchmark : IBenchmark
         }
 
         var after = (long)Median(samples);
-        var held = stopwatch.Elapsed;
         if (args.Contains("--hold"))
         {
             Console.WriteLine($"holding 45 s with the circuits open, for a heap dump: dotnet-dump collect -p {Environment.ProcessId}");
