@@ -43,7 +43,7 @@ public sealed class EmptyInteractiveDocument : ComponentBase
         builder.AddMarkupContent(0, """
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><base href="/">
             <link rel="icon" type="image/svg+xml" href="favicon.svg">
-            <link rel="stylesheet" href="_content/MudBlazor/MudBlazor.min.css"><link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="app.css">
+            <link rel="stylesheet" href="lib/mudblazor/MudBlazor.min.css"><link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="app.css">
             <title>empty interactive</title></head><body>
             """);
         builder.OpenComponent<EmptyInteractivePage>(1);
