@@ -41,6 +41,7 @@ public static class VibeDashboardHosting
         services.AddMudServices();
         services.AddSingleton<VibeDashboard.Components.Controls.Charts.SparklineCache>();
         services.AddSingleton<VibeDashboard.Components.Controls.OverviewFragments>();
+        services.AddSingleton<VibeDashboard.Components.Layout.AppStylesheet>();
         services.AddScoped<CircuitClient>();
         services.AddScoped<CommandSender>();
         services.AddSignalR();
