@@ -25,6 +25,24 @@ public sealed class DashboardCliTests : IAsyncLifetime
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
+    private sealed record AuditRow(string Outcome, string ActorKind, string ActorName, string? Reason, string? BeforeJson);
+
+    private async Task<List<AuditRow>> AuditAsync(string action)
+    {
+        await using var connection = await _temp.Connections.OpenAsync();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT outcome, actor_kind, actor_name, reason, before_json FROM _vd_audit WHERE action = $action ORDER BY seq";
+        cmd.Parameters.AddWithValue("$action", action);
+        var rows = new List<AuditRow>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new AuditRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return rows;
+    }
+
     [Fact]
     public async Task Import_prints_one_line_per_table_then_the_total_and_exits_0()
     {
@@ -355,12 +373,34 @@ public sealed class DashboardCliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Allow_shrink_is_an_accepted_switch_of_import()
+    public async Task Allow_shrink_with_a_reason_imports_and_is_audited_as_the_command_line_even_when_nothing_shrinks()
     {
-        var (exit, output, error) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath, "--allow-shrink");
+        var (exit, output, error) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath, "--allow-shrink", "--reason", "first load of the new export");
 
         Assert.True(exit == DashboardCli.Ok, error);
         Assert.Contains("ops_events: 60 rows", output);
+        var entry = Assert.Single(await AuditAsync("import.allow_shrink"));
+        Assert.Equal("ok", entry.Outcome);
+        Assert.Equal("system", entry.ActorKind);
+        Assert.StartsWith("cli:", entry.ActorName);
+        Assert.Equal("first load of the new export", entry.Reason);
+        Assert.Contains("\"would_have_held\":[]", entry.BeforeJson);
+    }
+
+    [Fact]
+    public async Task Allow_shrink_without_a_reason_is_a_usage_error_that_imports_nothing_and_a_reason_alone_is_one_too()
+    {
+        var (exit, _, error) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath, "--allow-shrink");
+
+        Assert.Equal(DashboardCli.Usage, exit);
+        Assert.Contains("needs --reason", error);
+        Assert.Equal(0L, await _temp.CountAsync("_vd_imports")); // not read, so not even a history row
+        // The refusal is audited like any refused command.
+        Assert.Equal("invalid", Assert.Single(await AuditAsync("import.allow_shrink")).Outcome);
+
+        var (alone, _, aloneError) = await RunAsync("import", Fixtures.Wrangler("vibesdk-full.sql"), "--store", _temp.StorePath, "--reason", "why not");
+        Assert.Equal(DashboardCli.Usage, alone);
+        Assert.Contains("--reason goes with --allow-shrink", aloneError);
     }
 
     [Fact]
@@ -377,13 +417,19 @@ public sealed class DashboardCliTests : IAsyncLifetime
         Assert.Equal(DashboardCli.Rejected, exit);
         Assert.StartsWith("held: ", OneLine(error));
         Assert.Contains("auth_attempts would shrink from 40 to 10 rows", error);
-        Assert.Contains("--allow-shrink", error);
+        Assert.Contains("--allow-shrink --reason", error);
         Assert.Equal(40L, await _temp.CountAsync("auth_attempts"));
 
-        var (forced, _, forcedError) = await RunAsync("import", cut, "--store", _temp.StorePath, "--allow-shrink");
+        var (forced, _, forcedError) = await RunAsync("import", cut, "--store", _temp.StorePath, "--allow-shrink", "--reason=auth_attempts was pruned on purpose");
 
         Assert.True(forced == DashboardCli.Ok, forcedError);
         Assert.Equal(10L, await _temp.CountAsync("auth_attempts"));
+        // Who switched the guard off, why, and what it let through, in the same transaction as the data.
+        var entry = Assert.Single(await AuditAsync("import.allow_shrink"));
+        Assert.Equal("ok", entry.Outcome);
+        Assert.Equal("auth_attempts was pruned on purpose", entry.Reason);
+        Assert.Contains("auth_attempts would shrink from 40 to 10 rows", entry.BeforeJson);
+        Assert.Equal(DashboardCli.Ok, (await RunAsync("audit", "verify", "--store", _temp.StorePath)).Exit);
     }
 
     [Fact]

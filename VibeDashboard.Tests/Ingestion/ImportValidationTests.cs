@@ -203,7 +203,7 @@ public sealed class ImportValidationTests : IAsyncLifetime
         Assert.Equal(nameof(ImportOutcome.Held), result.Record.Outcome);
         Assert.True(result.Held);
         Assert.Contains("auth_attempts would shrink from 40 to 10 rows (\u221275 %)", result.Record.Error);
-        Assert.EndsWith(": held; import with --allow-shrink or confirm on the Imports page", result.Record.Error);
+        Assert.EndsWith(": held; import with --allow-shrink --reason <why> or confirm on the Imports page", result.Record.Error);
         Assert.Equal(await Importer.HashFileAsync(path), result.Record.ContentHash);
         Assert.Equal(40, await _store.CountAsync("auth_attempts"));
         Assert.Equal(60, await _store.CountAsync("ops_events"));

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using VibeDashboard.Configuration;
 using VibeDashboard.Ingestion;
+using VibeDashboard.Operations.Commands;
+using VibeDashboard.Operations.Imports;
 using VibeDashboard.Storage;
 using VibeDashboard.Utils;
 
@@ -9,7 +11,7 @@ namespace VibeDashboard.Hosting;
 
 /// <summary>
 /// One-shot commands for cron jobs and scripts, sharing the store wiring with the web host:
-/// <c>import &lt;file&gt; [--store &lt;path&gt;] [--allow-shrink]</c>, <c>stats [--store &lt;path&gt;]</c>, <c>tokens …</c>
+/// <c>import &lt;file&gt; [--store &lt;path&gt;] [--allow-shrink --reason &lt;text&gt;]</c>, <c>stats [--store &lt;path&gt;]</c>, <c>tokens …</c>
 /// (<see cref="TokensCli"/>) and <c>audit verify</c> (<see cref="AuditCli"/>).
 /// Exit codes: 0 done, 1 import failed (I/O, store), 2 export rejected, 64 usage.
 /// </summary>
@@ -22,6 +24,8 @@ public static class DashboardCli
 
 
     private const string AllowShrinkSwitch = "--allow-shrink";
+    private const string ReasonSwitch = "--reason";
+    private const string ImportUsage = "import <file> [--store <path>] [--allow-shrink --reason <text>]";
 
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "import" or "stats" or "tokens" or "audit";
 
@@ -29,7 +33,7 @@ public static class DashboardCli
     public static bool IsUnknownCommand(string[] args) => args.Length > 0 && !IsCommand(args) && !args[0].StartsWith('-') && !args[0].Contains('=');
 
     public static int UnknownCommand(string[] args, TextWriter stderr) =>
-        UsageError(stderr, $"unknown command {ConsoleText.Escape(args[0])}: the commands are import <file> [--store <path>] [--allow-shrink], stats [--store <path>], {TokensCli.Usage} and {AuditCli.Usage}; no command runs the dashboard");
+        UsageError(stderr, $"unknown command {ConsoleText.Escape(args[0])}: the commands are {ImportUsage}, stats [--store <path>], {TokensCli.Usage} and {AuditCli.Usage}; no command runs the dashboard");
 
     /// <summary>
     /// Runs one command. Whatever happens it returns an exit code and writes one line per outcome, never a stack
@@ -44,6 +48,7 @@ public static class DashboardCli
         var ownSwitches = command == "tokens" ? TokensCli.OwnSwitches : [];
         string? store = null;
         var allowShrink = false;
+        string? reason = null;
         for (var i = 1; i < args.Length; i++)
         {
             if (args[i] == "--store")
@@ -62,6 +67,19 @@ public static class DashboardCli
             else if (args[i] == AllowShrinkSwitch)
             {
                 allowShrink = true;
+            }
+            else if (command == "import" && args[i] == ReasonSwitch)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    return UsageError(stderr, "--reason needs a text");
+                }
+
+                reason = args[++i];
+            }
+            else if (command == "import" && args[i].StartsWith(ReasonSwitch + "=", StringComparison.Ordinal))
+            {
+                reason = args[i][(ReasonSwitch.Length + 1)..];
             }
             else if (ownSwitches.Contains(args[i]))
             {
@@ -118,8 +136,9 @@ public static class DashboardCli
 
         return command switch
         {
-            "import" when positional.Count == 1 => await ImportAsync(provider, positional[0], allowShrink, stdout, stderr, cancellationToken),
-            "import" => UsageError(stderr, "usage: import <file> [--store <path>] [--allow-shrink]"),
+            "import" when positional.Count == 1 && reason is not null && !allowShrink => UsageError(stderr, "--reason goes with --allow-shrink: an ordinary import needs none"),
+            "import" when positional.Count == 1 => await ImportAsync(provider, positional[0], allowShrink ? reason ?? "" : null, stdout, stderr, cancellationToken),
+            "import" => UsageError(stderr, $"usage: {ImportUsage}"),
             "stats" when positional.Count == 0 => await StatsAsync(provider, stdout, stderr, cancellationToken),
             "tokens" => await TokensCli.RunAsync(provider, [.. positional, .. own], stdout, stderr, cancellationToken),
             "audit" => await AuditCli.RunAsync(provider, positional, stdout, stderr, cancellationToken),
@@ -127,7 +146,12 @@ public static class DashboardCli
         };
     }
 
-    private static async Task<int> ImportAsync(IServiceProvider provider, string file, bool allowShrink, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>
+    /// Imports one export; with <paramref name="forceReason"/> (<c>--allow-shrink --reason</c>) as the audited command
+    /// <c>import.allow_shrink</c>, run as the command line's system actor, since switching the shrink guard off is
+    /// a forced action like "Apply anyway".
+    /// </summary>
+    private static async Task<int> ImportAsync(IServiceProvider provider, string file, string? forceReason, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var shownFile = ConsoleText.Escape(file);
         if (!File.Exists(file))
@@ -147,7 +171,21 @@ public static class DashboardCli
         ImportResult result;
         try
         {
-            result = await provider.GetRequiredService<Importer>().ImportFileAsync(file, new ImportRequest { AllowShrink = allowShrink }, cancellationToken);
+            if (forceReason is null)
+            {
+                result = await provider.GetRequiredService<Importer>().ImportFileAsync(file, cancellationToken);
+            }
+            else
+            {
+                var forced = await provider.GetRequiredService<ICommandPipeline>().SendAsync(new ForceImportCommand(file, forceReason), TokensCli.CliActor(), cancellationToken);
+                if (forced.Value is not { } forcedResult)
+                {
+                    // Refused before importing (no reason, a reason too long): nothing was read.
+                    return UsageError(stderr, forced.Error ?? "the forced import was refused");
+                }
+
+                result = forcedResult;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -12,6 +12,7 @@ public static class OperationsHosting
         services.AddVibeDashboardCommands();
         services.AddVibeDashboardTokens();
         services.AddExternalCommandHandler<Operations.Imports.ApplyHeldImportCommand, Operations.Imports.AppliedImport, Operations.Imports.ApplyHeldImportHandler>();
+        services.AddExternalCommandHandler<Operations.Imports.ForceImportCommand, Ingestion.ImportResult, Operations.Imports.ForceImportHandler>();
         return services;
     }
 

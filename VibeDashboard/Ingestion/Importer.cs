@@ -116,7 +116,7 @@ public sealed class Importer(
             writer.AssignQuarantine(record.Id);
             if (request.BeforeCommit is { } beforeCommit)
             {
-                await beforeCommit(connection, transaction, record, cancellationToken);
+                await beforeCommit(new ImportCommit(connection, transaction, record, writer.Shrinks), cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -191,7 +191,9 @@ public sealed class CommandPipeline(
             var error = effect.Error ?? "the command could not be applied";
             var row = await AppendAloneAsync(Draft(command, actor, outcome, error) with { TargetId = effect.TargetId ?? command.TargetId }, cancellationToken);
             await NotifyAsync();
-            result = new CommandResult<TResult>(outcome, default, error, effect.Version, row.Seq, NotFound: effect.NotFound);
+            // A refused external change may still hand back what it did (a forced import's rejected history row), so
+            // the caller can report it as it reports any import.
+            result = new CommandResult<TResult>(outcome, effect.Result, error, effect.Version, row.Seq, NotFound: effect.NotFound);
         }
 
         return result;

@@ -76,8 +76,8 @@ public sealed class ApplyHeldImportHandler(ImportHistoryRepository history, Impo
         var result = await importer.ImportFileAsync(held.Source, new ImportRequest
         {
             AllowShrink = true,
-            BeforeCommit = async (connection, transaction, record, ct) =>
-                await audit(connection, transaction, before, new { import_id = record.Id, file, rows = record.TotalRows, new_events = record.NewEvents }, null, ct),
+            BeforeCommit = async (commit, ct) =>
+                await audit(commit.Connection, commit.Transaction, before, new { import_id = commit.Record.Id, file, rows = commit.Record.TotalRows, new_events = commit.Record.NewEvents }, null, ct),
         }, cancellationToken);
 
         return result.Succeeded
