@@ -79,6 +79,7 @@ public static class VibeDashboardHosting
 
     public static WebApplication MapVibeDashboard(this WebApplication app)
     {
+        app.UseStoppingGate();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
